@@ -1,0 +1,107 @@
+"""The plan the engine produces: frozen dataclasses that serialise to bihuan.plan/1 JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA = "bihuan.plan/1"
+
+Span = tuple[int, int]
+Kind = Literal["actual", "target"]
+Basis = Literal["yoy", "annual_avg", "cumulative"]
+Qualifier = Literal["about", "at_least", "at_most", "range"]
+Role = Literal["review", "goals", "tasks", "self_building", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str | None = None
+    region: str | None = None
+    report_date: str | None = None
+    plan_year: int | None = None
+    speaker: str | None = None
+    meeting: str | None = None
+    source_format: str | None = None
+    chars: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    heading: str
+    level: int
+    span: Span
+    parent: str | None = None
+    role: Role = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    kind: Kind
+    period: str
+    quote: str
+    span: Span
+    value: float | None = None
+    unit: str | None = None
+    growth_pct: float | None = None
+    basis: Basis | None = None
+    qualifier: Qualifier | None = None
+    growth_qualifier: Qualifier | None = None
+    range: tuple[float, float] | None = None
+    estimated: bool = False
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    section: str
+    text: str
+    span: Span
+    indicators: tuple[str, ...] = ()
+    deadline: str | None = None
+    lead: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    type: str
+    ok: bool
+    message: str
+    indicators: tuple[str, ...] = ()
+    expected: float | None = None
+    stated: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    document: Document
+    sections: tuple[Section, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    checks: tuple[Check, ...] = ()
+    schema: str = field(default=SCHEMA)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as bihuan.plan/1 JSON-ready data."""
+        return {
+            "schema": self.schema,
+            "document": _plain(self.document),
+            "sections": [_plain(s) for s in self.sections],
+            "indicators": [_plain(i) for i in self.indicators],
+            "tasks": [_plain(t) for t in self.tasks],
+            "checks": [_plain(c) for c in self.checks],
+        }
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in obj.__slots__:
+        value = getattr(obj, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
