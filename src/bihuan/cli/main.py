@@ -1,0 +1,53 @@
+"""The `bihuan` command: the Typer app, its version flag and its commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bihuan import __version__
+from bihuan.cli import extract_cmd
+from bihuan.cli.errors import BihuanGroup
+
+app = typer.Typer(
+    cls=BihuanGroup,
+    name="bihuan",
+    help="bihuan（闭环）：把政府工作报告读成目标与任务清单，供部署、督导、考核使用。",
+    epilog="示例：bihuan extract 报告.txt　　bihuan extract 报告.docx --xlsx 任务分解.xlsx",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(
+    "extract",
+    help=extract_cmd.HELP,
+    epilog=extract_cmd.EPILOG,
+    no_args_is_help=True,
+)(extract_cmd.extract)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"bihuan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="显示版本号并退出。"),
+    ] = False,
+) -> None:
+    # The group's help is the app's `help=` above; this callback only carries --version.
+    pass
+
+
+def run() -> None:
+    """Console entry point (`bihuan`)."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

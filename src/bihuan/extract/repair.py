@@ -1,0 +1,164 @@
+"""Repair broken report text and keep a map from every repaired character back to the source.
+
+Newspaper columns and PDF layout break lines inside words and numbers, put blank lines inside
+sentences and space out titles. `repair` rejoins what belongs together, drops print artifacts
+and normalises full-width digits, while `Repaired.span` turns any repaired span back into the
+span of the text as decoded from the file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# One-to-one replacements, so they never move an offset.
+_FULLWIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "％": "%",
+        "．": ".",
+        "＋": "+",
+        "　": " ",
+        "\t": " ",
+        "\xa0": " ",
+        "\r": "\n",
+    }
+)
+
+_ARTIFACT = re.compile(r"[（(]\s*[上下]?[接转]第?[一二三四五六七八九十\d]{1,3}\s*版\s*[）)]")
+_HEADING_START = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|——|--")
+_LEVEL1 = re.compile(r"[一二三四五六七八九十]{1,3}、")
+_TERMINAL = re.compile(r"[。！？：；!?;:][”’」』）)\"']?$")
+_SPACED = re.compile(r"^(?:[\u4e00-\u9fff] +){1,}[\u4e00-\u9fff]$")
+_BLOCK = re.compile(r"^(?:[（(](?:摘要|节选|全文)[）)]|政府工作报告|——.*|--.*)$")
+_SPACE_RUN = re.compile(r" +")
+_PUNCT = re.compile(r"[。，；：！？]")
+
+
+@dataclass(frozen=True, slots=True)
+class Repaired:
+    """Repaired text plus the pieces it was copied from: piece k starts at `starts[k]` in the
+    repaired text and at `sources[k]` in the source."""
+
+    text: str
+    starts: tuple[int, ...]
+    sources: tuple[int, ...]
+    source_len: int
+
+    def to_source(self, i: int) -> int:
+        if not self.starts:
+            return 0
+        k = bisect_right(self.starts, i) - 1
+        if k < 0:
+            return self.sources[0]
+        return min(self.sources[k] + (i - self.starts[k]), self.source_len)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of repaired text[start:end]."""
+        s = self.to_source(start)
+        e = self.to_source(end - 1) + 1 if end > start else s
+        e = min(max(e, s), self.source_len)
+        return (s, e)
+
+
+def _width(line: str) -> float:
+    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’" else 1.0 for c in line)
+
+
+def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Source pieces of one line with artifacts and inner spaces left out."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    cuts = [(m.start() + start, m.end() + start) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
+    for m in _SPACE_RUN.finditer(raw, start, end):
+        a, b = m.start(), m.end()
+        left, right = raw[a - 1] if a > start else "", raw[b] if b < end else ""
+        if left.isascii() and left.isalpha() and right.isascii() and right.isalpha():
+            continue
+        cuts.append((a, b))
+    for a, b in sorted(cuts):
+        if a > pos:
+            pieces.append((pos, a))
+        pos = max(pos, b)
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
+
+
+def _is_layout(lines: list[str]) -> bool:
+    """True when lines are cut by a column or page width rather than one paragraph per line."""
+    body = [ln for ln in lines if len(ln) >= 4]
+    if len(body) < 4:
+        return False
+    open_ended = sum(1 for ln in body if not _TERMINAL.search(ln) and not _HEADING_START.match(ln))
+    widths = sorted(_width(ln) for ln in body)
+    return open_ended / len(body) >= 0.45 and widths[len(widths) // 2] <= 45
+
+
+def repair(source: str) -> Repaired:
+    """Rejoin broken lines, drop artifacts and spaces, normalise full-width characters."""
+    raw = source.translate(_FULLWIDTH)
+    lines: list[tuple[str, list[tuple[int, int]], int]] = []  # (clean text, pieces, source end)
+    pos = 0
+    for line in raw.split("\n"):
+        end = pos + len(line)
+        pieces = _pieces(raw, pos, end)
+        lines.append(("".join(raw[a:b] for a, b in pieces), pieces, end))
+        pos = end + 1
+    texts = [t for t, _, _ in lines]
+    layout = _is_layout([t for t in texts if t])
+    widths = sorted(_width(t) for t in texts if len(t) >= 4)
+    full = (widths[len(widths) // 2] - 2.5) if widths else 0.0
+
+    out_pieces: list[tuple[int, int]] = []  # (source start, source end); end == -1 marks a "\n"
+    para = last = ""
+    blank_since = False
+    prev_end = 0
+    for text, pieces, src_end in lines:
+        if not text:
+            blank_since = True
+            continue
+        if para and _breaks(para, last, text, blank_since, layout, full):
+            out_pieces.append((prev_end, -1))
+            para = ""
+        out_pieces.extend(pieces)
+        para += text
+        last = text
+        prev_end = pieces[-1][1] if pieces else src_end
+        blank_since = False
+
+    chunks: list[str] = []
+    starts: list[int] = []
+    sources: list[int] = []
+    n = 0
+    for a, b in out_pieces:
+        piece = "\n" if b == -1 else raw[a:b]
+        starts.append(n)
+        sources.append(a)
+        chunks.append(piece)
+        n += len(piece)
+    return Repaired("".join(chunks), tuple(starts), tuple(sources), len(source))
+
+
+def _breaks(para: str, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
+    """Whether a paragraph ends between the paragraph so far (whose last line is `last`)
+    and the next line."""
+    if not layout:
+        return True
+    prev_full = _width(last) >= full
+    terminal = bool(_TERMINAL.search(last))
+    if _BLOCK.match(para) or _SPACED.match(nxt) or _BLOCK.match(nxt) or _SPACED.match(last):
+        return True
+    if _HEADING_START.match(nxt) and (terminal or not prev_full):
+        return True
+    if terminal and (not prev_full or blank):
+        return True
+    if _LEVEL1.match(para) and not _PUNCT.search(para):
+        # A level-1 heading: a short unpunctuated next line is its continuation.
+        return not (_width(nxt) < full and not _PUNCT.search(nxt)) and not prev_full
+    return False
+
+
