@@ -97,10 +97,10 @@ def _decode(data: bytes, name: str, declared: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    codec = canonical_codec(declared) if declared else None
-    if codec is not None and codec not in _WEAK_DECLARED:
+    stated = canonical_codec(declared) if declared else None
+    if stated is not None and stated not in _WEAK_DECLARED:
         try:
-            return data.decode(codec)
+            return data.decode(stated)
         except (UnicodeDecodeError, LookupError):
             pass
     codec = guess_codec(data)

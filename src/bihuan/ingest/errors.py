@@ -72,7 +72,8 @@ def unsupported(name: str, kind: str) -> ReadError:
 
 def corrupt(name: str, kind: str) -> ReadError:
     return ReadError(
-        f"{kind.upper()} 文件已损坏或格式不对：{name}", f"The {kind.upper()} file is corrupt or not a {kind}: {name}"
+        f"{kind.upper()} 文件已损坏或格式不对：{name}",
+        f"The {kind.upper()} file is corrupt or not a {kind}: {name}",
     )
 
 

@@ -28,7 +28,9 @@ def _clean_line(parts: list[str]) -> str:
     return _SPACES.sub(" ", _WIDE_BREAK.sub("", "".join(parts))).strip()
 
 
-def render(tokens: Sequence[Token], keep: Sequence[bool], start: int = 0, end: int | None = None) -> list[str]:
+def render(
+    tokens: Sequence[Token], keep: Sequence[bool], start: int = 0, end: int | None = None
+) -> list[str]:
     """Non-empty lines of ``tokens[start:end]``, skipping tokens whose ``keep`` flag is False."""
     lines: list[str] = []
     parts: list[str] = []
@@ -86,14 +88,14 @@ def trim(lines: list[str], words: HtmlWords, drop_middle: bool) -> list[str]:
     ``drop_middle`` boilerplate lines between the first and last article line go too.
     """
     substantial = [
-        i for i, line in enumerate(lines) if hanzi_count(line) >= SUBSTANTIAL_HANZI and not is_boilerplate(line, words)
+        i
+        for i, line in enumerate(lines)
+        if hanzi_count(line) >= SUBSTANTIAL_HANZI and not is_boilerplate(line, words)
     ]
     if not substantial:
         return [line for line in lines if not is_boilerplate(line, words)]
     first, last = substantial[0], substantial[-1]
     before = _outward(lines, range(first - 1, -1, -1), words)
     after = _outward(lines, range(last + 1, len(lines)), words)
-    middle = [
-        i for i in range(first, last + 1) if not (drop_middle and is_boilerplate(lines[i], words)) or i in substantial
-    ]
+    middle = [i for i in range(first, last + 1) if not (drop_middle and is_boilerplate(lines[i], words))]
     return [lines[i] for i in sorted(before) + middle + after]

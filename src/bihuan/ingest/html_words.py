@@ -9,7 +9,7 @@ from importlib import resources
 
 DATA_FILE = "html_boilerplate.txt"
 SECTIONS = ("content", "title", "stop", "skip")
-_SECTION = re.compile(r"^\[(\w+)\]$")
+_SECTION = re.compile(r"^\[([a-z]+)\]$")
 
 
 @dataclass(frozen=True)
