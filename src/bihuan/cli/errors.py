@@ -10,11 +10,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-import click
-from typer.core import TyperGroup
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+try:  # newer Typer carries its own copy of click: its errors are those classes
+    from typer._click import exceptions as click_errors
+except ImportError:  # older Typer runs on click itself
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 EXIT_BAD_INPUT = 2
-_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
+_NO_ARGS_IS_HELP: Any = getattr(click_errors, "NoArgsIsHelpError", ())  # absent before click 8.2
 
 
 class CliError(Exception):
@@ -32,24 +37,45 @@ def error_line(zh: str, en: str) -> str:
 
 
 def fail(zh: str, en: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
-    click.echo(error_line(zh, en), err=True)
+    typer.echo(error_line(zh, en), err=True)
     sys.exit(status)
 
 
-def usage_zh(e: click.UsageError) -> str:
+def usage_zh(e: click_errors.UsageError) -> str:
     """A Chinese reading of click's usage errors (the English is click's own message)."""
-    param = getattr(e, "param", None)
-    hint = param.get_error_hint(e.ctx) if param is not None and e.ctx is not None else ""
-    if isinstance(e, click.NoSuchOption):
+    if isinstance(e, click_errors.NoSuchOption):
         return f"没有这个选项：{e.option_name}（见 --help）"
-    if isinstance(e, click.MissingParameter):
-        return f"缺少参数 {hint or getattr(e, 'param_hint', '')}（见 --help）"
-    if isinstance(e, click.BadParameter):
-        return f"参数 {hint or e.param_hint or ''} 的值无效（见 --help）"
+    if isinstance(e, click_errors.MissingParameter):
+        return f"缺少参数 {_param_label(e)}（见 --help）"
+    if isinstance(e, click_errors.BadParameter):
+        return f"参数 {_param_label(e)} 的值无效（见 --help）"
     return "命令用法有误（见 bihuan --help）"
 
 
-class BihuanGroup(TyperGroup):
+def _param_label(e: click_errors.BadParameter) -> str:
+    """--max-mb for an option, FILE for an argument."""
+    param = e.param
+    if param is None:
+        return str(e.param_hint or "")
+    opts = [o for o in getattr(param, "opts", ()) if o.startswith("-")]
+    return " / ".join(opts) or str(getattr(param, "metavar", None) or param.name or "").upper()
+
+
+class ChineseHelpOption:
+    """Mixin: the --help option's own line in Chinese too."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class BihuanCommand(ChineseHelpOption, TyperCommand):
+    pass
+
+
+class BihuanGroup(ChineseHelpOption, TyperGroup):
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -71,12 +97,12 @@ class BihuanGroup(TyperGroup):
         except CliError as e:
             fail(e.zh, e.en)
         except _NO_ARGS_IS_HELP as e:
-            click.echo(e.ctx.get_help())
+            typer.echo(e.ctx.get_help())
             sys.exit(0)
-        except click.UsageError as e:
+        except click_errors.UsageError as e:
             fail(usage_zh(e), e.format_message())
-        except click.ClickException as e:
+        except click_errors.ClickException as e:
             fail("命令执行失败", e.format_message(), e.exit_code)
-        except click.Abort:
+        except typer.Abort:
             fail("已中止", "aborted", 1)
         sys.exit(status if isinstance(status, int) else 0)

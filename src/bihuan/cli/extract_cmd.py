@@ -26,12 +26,11 @@ HELP = """读取一份政府工作报告，列出其中的指标与任务。
 
 支持 .txt .docx .pdf .html 文件；FILE 写作 - 时从标准输入读取。"""
 
-EPILOG = (
-    "示例：bihuan extract 报告.txt　　"
-    "bihuan extract 报告.pdf --json > plan.json　　"
-    "bihuan extract 报告.docx --xlsx 任务分解.xlsx　　"
-    "cat 报告.txt | bihuan extract -"
-)
+EPILOG = """示例：
+· 在终端查看主要指标和任务：bihuan extract 报告.txt
+· 保存完整结果（JSON）：bihuan extract 报告.pdf --json > plan.json
+· 另存为 Excel：bihuan extract 报告.docx --xlsx 任务分解.xlsx
+· 从标准输入读取：cat 报告.txt | bihuan extract -"""
 
 
 def extract(

@@ -8,19 +8,20 @@ import typer
 
 from bihuan import __version__
 from bihuan.cli import extract_cmd
-from bihuan.cli.errors import BihuanGroup
+from bihuan.cli.errors import BihuanCommand, BihuanGroup
 
 app = typer.Typer(
     cls=BihuanGroup,
     name="bihuan",
     help="bihuan（闭环）：把政府工作报告读成目标与任务清单，供部署、督导、考核使用。",
-    epilog="示例：bihuan extract 报告.txt　　bihuan extract 报告.docx --xlsx 任务分解.xlsx",
+    epilog="示例：\n· bihuan extract 报告.txt\n· bihuan extract 报告.docx --xlsx 任务分解.xlsx\n· bihuan extract --help（查看全部选项）",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.command(
     "extract",
+    cls=BihuanCommand,
     help=extract_cmd.HELP,
     epilog=extract_cmd.EPILOG,
     no_args_is_help=True,

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bihuan.export.views import Headline, growth_text, headline, period_text, value_text
+from bihuan.export.views import CHECK_ZH, Headline, growth_text, headline, period_text, value_text
 from bihuan.extract.types import Check, Document, Indicator, Plan
 
 NONE_LINE = "[dim]（无）[/dim]"
@@ -30,15 +30,17 @@ def show_plan(plan: Plan, console: Console) -> None:
 
 
 def document_line(doc: Document) -> str:
+    """标题 · 地区 · 日期 · 计划年度 · 报告人 · 会议, the ones the engine recognised."""
     fields = (
         ("标题", doc.title),
         ("地区", doc.region),
         ("日期", doc.report_date),
-        ("计划年度", str(doc.plan_year) if doc.plan_year is not None else None),
+        ("计划年度", None if doc.plan_year is None else str(doc.plan_year)),
         ("报告人", doc.speaker),
         ("会议", doc.meeting),
     )
-    return "　".join(f"[bold]{label}[/bold]：{_esc(value) if value else '未识别'}" for label, value in fields)
+    known = [f"[bold]{label}[/bold]：{_esc(value)}" for label, value in fields if value]
+    return "　".join(known) if known else "[yellow]未能识别报告的标题、地区、日期等信息。[/yellow]"
 
 
 def indicator_table(title: str, rows: Sequence[Indicator], with_period: bool = False) -> Table:
@@ -93,7 +95,7 @@ def _checks(console: Console, checks: Sequence[Check], view: Headline) -> None:
     table.add_column("类型")
     table.add_column("说明")
     for check in failed:
-        table.add_row(_esc(check.type), _esc(check.message))
+        table.add_row(_esc(CHECK_ZH.get(check.type, check.type)), _esc(check.message))
     console.print(table)
 
 

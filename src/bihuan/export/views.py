@@ -13,6 +13,7 @@ from bihuan.extract.types import Check, Indicator, Plan, Section, Span
 
 KIND_ZH = {"actual": "实际", "target": "目标"}
 BASIS_ZH = {"yoy": "同比", "annual_avg": "年均", "cumulative": "累计"}
+CHECK_ZH = {"growth_consistency": "目标与上年数、增速不符", "list_length": "分别列举的项数与数值个数不符"}
 QUALIFIER_ZH = {"about": "左右", "at_least": "以上", "at_most": "以内", "range": "范围"}
 _YEAR_SPAN = re.compile(r"(\d{4})-(\d{4})")
 

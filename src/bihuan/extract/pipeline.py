@@ -2,9 +2,93 @@
 
 from __future__ import annotations
 
-from bihuan.extract.types import Document, Plan
+import re
+from collections import Counter
+
+from bihuan.extract.repair import Repaired, repair
+from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
+from bihuan.extract.stages.checks import growth_consistency
+from bihuan.extract.stages.indicators import Fact, Scope, enter_paragraph, read_sentence
+from bihuan.extract.stages.metadata import read_metadata
+from bihuan.extract.stages.tasks import extract_tasks
+from bihuan.extract.types import Check, Document, Indicator, Plan, Section, Task
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
 def extract_text(text: str, source_format: str | None = None) -> Plan:
     """Read one report's decoded text into a plan. Never raises for any str input."""
-    return Plan(Document(source_format=source_format, chars=len(text)))
+    rep = repair(text)
+    paras = paragraphs(rep.text)
+    doc = read_metadata(paras, source_format, len(text))
+    body_end = _body_end(paras, len(rep.text))
+    heads = headings([p for p in paras if p.start < body_end], body_end)
+    year = doc.plan_year or _guess_year(rep.text)
+    facts, checks = _facts(paras, heads, year, body_end)
+    indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
+    targets = [(ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"]
+    tasks = [_task_span(t, rep) for t in extract_tasks(paras, heads, targets, doc.plan_year)]
+    checks = growth_consistency(indicators, year) + checks
+    sections = tuple(
+        Section(h.id, h.heading, h.level, rep.span(h.start, h.end), h.parent, h.role) for h in heads
+    )
+    return Plan(doc, sections, tuple(indicators), tuple(tasks), tuple(checks))
+
+
+def _body_end(paras: list[Para], end: int) -> int:
+    """Where the trailing title block (in newspaper prints) starts."""
+    k = len(paras)
+    while k and is_block(paras[k - 1].text):
+        k -= 1
+    return paras[k].start if k < len(paras) and k > 0 else end
+
+
+def _guess_year(text: str) -> int:
+    years = Counter(int(y) for y in _YEAR.findall(text[:200_000]))
+    return (max(years) if years else 2000) + 0
+
+
+def _facts(paras: list[Para], heads: list[Heading], year: int, body_end: int) -> tuple[list[Fact], list[Check]]:
+    scope = Scope(year)
+    first_role = "review"
+    opened = {h.para: h for h in heads}
+    current: Heading | None = None
+    for i, p in enumerate(paras):
+        if p.start >= body_end:
+            break
+        h = opened.get(i)
+        if h is not None:
+            current = h
+        role = current.role if current else first_role
+        section = current.id if current else None
+        enter_paragraph(scope, p, role, h.level if h else 0, h is not None)
+        for s, text in sentences(p):
+            read_sentence(scope, s, text, section)
+    return scope.facts, scope.checks
+
+
+def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
+    return Indicator(
+        id=iid,
+        name=f.name,
+        kind=f.kind,  # type: ignore[arg-type]
+        period=f.period,
+        quote=f.quote,
+        span=rep.span(f.start, f.end),
+        value=f.value,
+        unit=f.unit,
+        growth_pct=f.growth_pct,
+        basis=f.basis,  # type: ignore[arg-type]
+        qualifier=f.qualifier,  # type: ignore[arg-type]
+        growth_qualifier=f.growth_qualifier,  # type: ignore[arg-type]
+        range=f.range,
+        estimated=f.estimated,
+        section=f.section,
+    )
+
+
+def _task_span(t: Task, rep: Repaired) -> Task:
+    return Task(t.id, t.section, t.text, rep.span(*t.span), t.indicators, t.deadline, t.lead)
+
+
+__all__ = ["Document", "extract_text"]

@@ -18,7 +18,10 @@ class ReadError(Exception):
 
 
 def _mb(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.3g} MB"
+    """The size limit in MB ("20 MB"); tiny limits (tests, tools) in bytes."""
+    if limit < 1024 * 1024 // 100:
+        return f"{limit} B"
+    return f"{round(limit / (1024 * 1024), 2):g} MB"
 
 
 def not_found(name: str) -> ReadError:

@@ -1,0 +1,180 @@
+"""Numbers as reports write them: Arabic, Chinese (三百余, 百分之七点九), with scales and units."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from bihuan.extract import rules
+
+QKind = Literal["amount", "pct", "points", "times"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+
+
+def cn_to_number(text: str) -> float | None:
+    """Read a Chinese numeral (一百二十三, 两千, 七点九, 一二三 as digits). None if unreadable."""
+    if not text or any(c not in CN_CHARS + "点" for c in text):
+        return None
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        head = cn_to_number(whole) if whole else 0.0
+        if head is None or not frac or any(c not in _CN_DIGITS for c in frac):
+            return None
+        return float(f"{int(head)}.{''.join(str(_CN_DIGITS[c]) for c in frac)}")
+    if all(c in _CN_DIGITS for c in text) and len(text) > 1:
+        return float("".join(str(_CN_DIGITS[c]) for c in text))
+    total = section = 0
+    digit: int | None = None
+    for c in text:
+        if c in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[c]
+        elif c in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[c]
+            digit = None
+        else:
+            big = _CN_BIG[c]
+            section += digit or 0
+            digit = None
+            if section == 0 and total == 0:
+                return None
+            total = (total + section) * big if big > 10_000 or total < big else total + section * big
+            section = 0
+    return float(total + section + (digit or 0))
+
+
+def read_number(text: str) -> float | None:
+    """An Arabic or Chinese number, spaces and thousands separators ignored."""
+    t = text.replace(",", "").replace(" ", "")
+    try:
+        return float(t)
+    except ValueError:
+        return cn_to_number(t)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with what it measures, at [start, end) of the sentence it was found in."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    kind: QKind
+    qualifier: str | None = None
+    range: tuple[float, float] | None = None
+    chinese: bool = False
+
+
+_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    u = rules.units()
+    base = rules.alternation(u.all)
+    never = rules.alternation(u.never)
+    dash = r"[－\-~～—至到]"
+    return re.compile(
+        rf"(?P<pre>百分之)?(?P<num>{_NUM})"
+        rf"(?:(?P<pct1>%)?{dash}(?:百分之)?(?P<num2>{_NUM}))?"
+        rf"(?:(?P<pct>%|‰)|(?P<points>个百分点)|(?P<times>倍)"
+        rf"|(?P<more>多|余|来)?(?P<scale>万亿|亿|万)?(?P<more2>多|余)?(?P<unit>{base})"
+        rf"|(?P<never>{never}))?"
+    )
+
+
+def _masked(sentence: str) -> list[bool]:
+    """True at positions inside quotes or book-title marks: slogans and names, not quantities."""
+    mask = [False] * len(sentence)
+    depth = 0
+    for i, c in enumerate(sentence):
+        if c in "“《「『":
+            depth += 1
+        elif c in "”》」』" and depth:
+            depth -= 1
+            continue
+        if depth:
+            mask[i] = True
+    return mask
+
+
+_QUAL_AFTER = (("左右", "about"), ("上下", "about"), ("以上", "at_least"), ("以内", "at_most"), ("以下", "at_most"))
+
+
+@cache
+def _qual_before() -> tuple[tuple[str, str], ...]:
+    q = rules.words()["qualifiers"]
+    pairs = [(w, "about") for w in q["about_before"]]
+    pairs += [(w, "at_least") for w in q["at_least_before"]]
+    pairs += [(w, "at_most") for w in q["at_most_before"]]
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every quantity in one sentence, in order. Ordinals, years, slogans in quotes and numbers
+    glued to Latin letters (5G, PM2.5) are not quantities."""
+    mask = _masked(sentence)
+    found: list[Quantity] = []
+    for m in _pattern().finditer(sentence):
+        if not m.group("num") or m.group("never"):
+            continue
+        s, e = m.start(), m.end()
+        if mask[s] or _glued(sentence, s, e):
+            continue
+        chinese = not m.group("num")[0].isdigit()
+        pre_pct = bool(m.group("pre"))
+        kind: QKind
+        unit = ""
+        if m.group("pct") or pre_pct or m.group("pct1"):
+            kind, unit = "pct", m.group("pct") or "%"
+        elif m.group("points"):
+            kind, unit = "points", "个百分点"
+        elif m.group("times"):
+            kind, unit = "times", "倍"
+        elif m.group("unit"):
+            kind, unit = "amount", (m.group("scale") or "") + m.group("unit")
+        else:
+            continue
+        value = read_number(m.group("num"))
+        if value is None:
+            continue
+        if chinese and kind == "amount" and value < 2:
+            continue
+        rng = None
+        qual: str | None = None
+        if m.group("num2"):
+            hi = read_number(m.group("num2"))
+            if hi is None or hi <= value:
+                continue
+            rng, qual = (value, hi), "range"
+        if m.group("more") or m.group("more2"):
+            qual = "at_least"
+        tail = sentence[e : e + 2]
+        for word, q in _QUAL_AFTER:
+            if tail.startswith(word):
+                qual, e = qual or q, e + len(word)
+                break
+        if qual is None:
+            head = sentence[max(0, s - 5) : s]
+            for word, q in _qual_before():
+                if head.endswith(word):
+                    qual = q
+                    break
+        found.append(Quantity(s, e, value, unit, kind, qual, rng, chinese))
+    return found
+
+
+def _glued(sentence: str, s: int, e: int) -> bool:
+    before = sentence[s - 1] if s else ""
+    after = sentence[e] if e < len(sentence) else ""
+    if before == "第" or (before and before.isascii() and (before.isalnum() or before in ".-+")):
+        return True
+    return bool(after) and after.isascii() and after.isalpha()

@@ -1,0 +1,247 @@
+"""Every quantified statement: what was achieved (actual) and what is aimed at (target)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bihuan.extract import rules
+from bihuan.extract.numbers import Quantity, find_quantities
+from bihuan.extract.segment import Para, sentences
+from bihuan.extract.stages import names as nm
+from bihuan.extract.stages.distribute import split_subjects
+from bihuan.extract.types import Check, Role
+
+_YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
+_BY_YEAR = re.compile(r"到(\d{4})年")
+_COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
+_LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
+
+
+@dataclass(slots=True)
+class Fact:
+    name: str
+    kind: str
+    period: str
+    start: int
+    end: int
+    quote: str
+    value: float | None = None
+    unit: str | None = None
+    growth_pct: float | None = None
+    basis: str | None = None
+    qualifier: str | None = None
+    growth_qualifier: str | None = None
+    range: tuple[float, float] | None = None
+    estimated: bool = False
+    section: str | None = None
+
+
+@dataclass(slots=True)
+class Scope:
+    """What the paragraphs say about time: the period facts belong to, and whether they are done."""
+
+    plan_year: int
+    role: Role = "review"
+    period: str = ""
+    kind: str = "actual"
+    facts: list[Fact] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def term(self) -> str:
+        return f"{self.plan_year - 5}-{self.plan_year - 1}"
+
+    @property
+    def next_five(self) -> str:
+        return f"{self.plan_year}-{self.plan_year + 4}"
+
+
+def _words(table: str, key: str) -> tuple[str, ...]:
+    return rules.words()[table][key]
+
+
+def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, new_section: bool) -> None:
+    """Update the time scope at a paragraph: its role and any time words it opens with."""
+    p = scope.plan_year
+    head = para.text[:24]
+    if new_section or role != scope.role:
+        scope.role = role
+        scope.kind = "actual" if role == "review" else "target"
+        scope.period = str(p - 1) if role == "review" else str(p)
+        if role == "review" and any(w in head for w in (*_words("periods", "term"), "五年")):
+            scope.period = scope.term
+    if heading_level == 2 and role != "review":
+        scope.period = str(p)
+    year = _YEAR_AT.match(para.text)
+    if role == "review":
+        if any(w in para.text[:12] for w in _words("periods", "term")):
+            scope.period = scope.term
+        elif year and int(year.group(1)) < p:
+            scope.period = year.group(1)
+        elif any(para.text.startswith(w) for w in _words("periods", "last_year")):
+            scope.period = str(p - 1)
+        return
+    if any(w in head for w in _words("periods", "next_five")):
+        scope.period, scope.kind = scope.next_five, "target"
+    elif year and int(year.group(1)) >= p:
+        scope.period, scope.kind = year.group(1), "target"
+    elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
+        scope.period, scope.kind = (year.group(1) if year else str(p - 1)), "actual"
+    elif heading_level:
+        scope.kind = "target"
+
+
+def _sentence_period(scope: Scope, text: str, pos: int) -> tuple[str, str]:
+    """Period and kind for a quantity at `pos` of sentence `text`."""
+    before = text[:pos]
+    by = list(_BY_YEAR.finditer(before))
+    if by and int(by[-1].group(1)) > scope.plan_year - 1:
+        return by[-1].group(1), "target"
+    if scope.role == "review" or scope.kind == "actual":
+        if any(w in before for w in _words("periods", "term")):
+            return scope.term, "actual"
+        cmp_ = _COMPARE.search(before)
+        if cmp_:
+            return cmp_.group(1), "actual"
+        year = _YEAR_AT.match(text)
+        if year and int(year.group(1)) < scope.plan_year:
+            return year.group(1), "actual"
+        if any(text.startswith(w) for w in _words("periods", "last_year")) and scope.period != scope.term:
+            return str(scope.plan_year - 1), "actual"
+    elif any(w in before for w in _words("periods", "next_five")):
+        return scope.next_five, "target"
+    return scope.period, scope.kind
+
+
+def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> None:
+    """All facts of one sentence, appended to the scope."""
+    qs = find_quantities(text)
+    if not qs:
+        return
+    estimated_at = min((text.find(w) for w in _words("kind", "estimated") if w in text), default=-1)
+    growth = {i: nm.growth_word_before(text, q.start) for i, q in enumerate(qs) if q.kind in ("pct", "times", "points")}
+    # A number right after a growth number and a list separator is in the same growth list.
+    for i, q in enumerate(qs):
+        if q.kind in ("pct", "times") and growth.get(i) is None and i and growth.get(i - 1):
+            if _LIST_SEP.match(text[qs[i - 1].end : q.start]) and qs[i - 1].kind == q.kind:
+                growth[i] = growth[i - 1]
+    modifier = _modifiers(text, qs)
+    used: set[int] = set()
+    last_name = ""
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        if i in used or modifier[i] or (q.kind == "times" and not growth.get(i)):
+            i += 1
+            continue
+        g = growth.get(i)
+        group = [i]
+        # A list of values (19610元、33025元) or growths (7.6%和8%) read together.
+        while group[-1] + 1 < len(qs) and _LIST_SEP.match(text[qs[group[-1]].end : qs[group[-1] + 1].start]):
+            nxt = group[-1] + 1
+            if qs[nxt].kind != q.kind or bool(growth.get(nxt)) != bool(g) or modifier[nxt]:
+                break
+            group.append(nxt)
+        lead_end = g[0] if g else q.start
+        floor = qs[i - 1].end if i else 0
+        name, dropped = nm.name_before(text, lead_end, floor)
+        if not g and q.kind == "amount":
+            verb_text = text[max(floor, lead_end - 8) : lead_end]
+            inv = nm.invest_name(text, q.end, verb_text)
+            after = nm.name_after(text, q.end)
+            if inv:
+                name = inv
+            elif (not name or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))) and after:
+                name = after
+        distributed = "分别" in text[floor:lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
+        subjects = split_subjects(name, len(group)) if (len(group) > 1 or distributed) else [name]
+        if not name and last_name:
+            subjects = [last_name]
+        if len(group) > 1 and len(subjects) != len(group):
+            scope.checks.append(
+                Check("list_length", False, f"“{name}”列出{len(subjects)}项，却给出{len(group)}个数值", ())
+            )
+            subjects = [name] * len(group)
+        facts: list[Fact] = []
+        if len(subjects) > 1 and len(group) == 1:
+            group = group * len(subjects)
+        for subj, k in zip(subjects, group, strict=False):
+            facts.append(_fact(scope, text, start, qs[k], growth.get(k), subj, section, estimated_at))
+        used.update(group)
+        # Growths after the values: "分别达19610元、33025元，增长10%、8.5%" or "130亿元、增长22.6%".
+        j = group[-1] + 1
+        if not g and j < len(qs) and growth.get(j):
+            gl = [j]
+            while gl[-1] + 1 < len(qs) and growth.get(gl[-1] + 1) == growth.get(j):
+                gl.append(gl[-1] + 1)
+            gap = text[qs[group[-1]].end : growth[j][0]]  # type: ignore[index]
+            if re.fullmatch(r"[，,、]?(?:比上年|同比|比去年|较上年)?(?:分别|均)?", gap) and len(gl) in (1, len(facts)):
+                for n, f in enumerate(facts):
+                    _add_growth(scope, f, qs[gl[min(n, len(gl) - 1)]], growth[j], text)  # type: ignore[arg-type]
+                    f.end = start + qs[gl[-1]].end
+                used.update(gl)
+        for f in facts:
+            if f.name:
+                scope.facts.append(f)
+                last_name = f.name
+        i += 1
+    return
+
+
+def _fact(scope: Scope, text: str, start: int, q: Quantity, g: tuple[int, bool] | None, name: str,
+          section: str | None, estimated_at: int) -> Fact:
+    anchor = g[0] if g else q.start
+    period, kind = _sentence_period(scope, text, anchor)
+    f = Fact(name, kind, period, start + anchor if g else start + q.start, start + q.end, text.strip(), section=section)
+    f.estimated = 0 <= estimated_at < q.start
+    if g:
+        _add_growth(scope, f, q, g, text)
+    elif q.kind == "points":
+        f.value, f.unit = q.value, q.unit
+    else:
+        f.value, f.unit, f.qualifier, f.range = q.value, q.unit, q.qualifier, q.range
+    f.name = _tidy(f.name)
+    return f
+
+
+def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: str) -> None:
+    sign = -1.0 if g[1] else 1.0
+    if q.kind == "points":
+        f.value, f.unit = sign * q.value, q.unit
+        return
+    pct = q.value * 100 if q.kind == "times" else q.value
+    f.growth_pct = round(sign * pct, 6)
+    window = text[max(0, g[0] - 12) : g[0] + 2]
+    if any(w in window for w in _words("growth", "annual")):
+        f.basis = "annual_avg"
+    elif any(w in window for w in _words("growth", "cumulative")) or "-" in f.period or q.kind == "times":
+        f.basis = "cumulative"
+    else:
+        f.basis = "yoy"
+    if f.value is None:
+        f.qualifier = q.qualifier
+        if q.range:
+            f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (sign * q.range[1], sign * q.range[0])
+    else:
+        f.growth_qualifier = q.qualifier
+
+
+def _tidy(name: str) -> str:
+    return name.strip("，、；：,;: ")
+
+
+def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
+    """A quantity that only describes a noun: 80个[2000万元以上]项目, [四个]优势产业产值达到500亿元."""
+    out = [False] * len(qs)
+    for i, q in enumerate(qs):
+        if q.kind != "amount":
+            continue
+        if i and qs[i - 1].end == q.start and qs[i - 1].kind == "amount":
+            out[i] = True
+            continue
+        if i + 1 < len(qs) and qs[i + 1].kind == "amount":
+            between = text[q.end : qs[i + 1].start]
+            if between and not re.search(r"[，,；;。：:、]|[和及与]$", between) and not between.startswith("，"):
+                out[i] = True
+    return out

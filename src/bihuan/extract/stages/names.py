@@ -1,0 +1,144 @@
+"""The name of the measure a quantity belongs to, from the words around it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bihuan.extract import rules
+
+_BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
+_PERIOD_PREFIX = re.compile(r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]")
+_COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年)(?:相比|同期)?")
+
+
+@cache
+def _lists() -> dict[str, tuple[str, ...]]:
+    w = rules.words()
+    return {
+        "region": w["names"]["region_prefix"],
+        "noise": w["names"]["lead_noise"],
+        "tail": w["names"]["tail_verbs"],
+        "stops": w["names"]["object_stops"],
+        "invest": w["names"]["invest_verbs"],
+        "action": w["verbs"]["action"],
+        "quals": tuple(
+            sorted(
+                {*w["qualifiers"]["about_before"], *w["qualifiers"]["at_least_before"], *w["qualifiers"]["at_most_before"]},
+                key=len,
+                reverse=True,
+            )
+        ),
+        "growth": tuple(sorted({*w["growth"]["up"], *w["growth"]["down"]}, key=len, reverse=True)),
+        "annual": w["growth"]["annual"],
+    }
+
+
+def clean_lead(text: str) -> str:
+    """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 …"""
+    lists = _lists()
+    changed = True
+    while changed and text:
+        changed = False
+        m = _PERIOD_PREFIX.match(text)
+        if m and m.end():
+            text, changed = text[m.end() :], True
+            continue
+        for w in (*lists["region"], *lists["noise"]):
+            if text.startswith(w) and len(text) > len(w):
+                text, changed = text[len(w) :], True
+                break
+    return text.strip("的、和及与 ")
+
+
+def clean_tail(text: str) -> tuple[str, bool]:
+    """Drop verbs and qualifiers between a name and its number; True if a verb was dropped."""
+    lists = _lists()
+    dropped = False
+    changed = True
+    while changed and text:
+        changed = False
+        m = _COMPARE.search(text)
+        if m and m.end() == len(text):
+            text, changed = text[: m.start()], True
+            continue
+        for w in (*lists["tail"], *lists["quals"], *lists["annual"], "分别", "均", "都", "了", "已", "的", "仍", "再", "将", "要", "比上年", "同比", "较上年"):
+            if text.endswith(w) and len(text) >= len(w):
+                text = text[: -len(w)]
+                changed = True
+                dropped = dropped or w in lists["tail"]
+                break
+    return text.strip("、，,和及与 "), dropped
+
+
+def name_before(sentence: str, start: int, floor: int) -> tuple[str, bool]:
+    """The name written before position `start`, not reaching back past `floor` or a comma."""
+    seg = sentence[floor:start]
+    cuts = [m.end() for m in _BOUNDARY.finditer(seg)]
+    if cuts:
+        seg = seg[cuts[-1] :]
+    seg = seg.lstrip("、和及与")
+    tail, dropped = clean_tail(seg)
+    return clean_lead(tail), dropped
+
+
+def name_after(sentence: str, end: int) -> str:
+    """The object named after a quantity: 52所[学校改造提升工程]."""
+    lists = _lists()
+    seg = sentence[end:]
+    m = re.search(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])", seg)
+    if m:
+        seg = seg[: m.start()]
+    for w in lists["stops"]:
+        k = seg.find(w, 1)
+        if k > 0:
+            seg = seg[:k]
+    return seg[:24].lstrip("的").strip()
+
+
+def ends_with_action(text: str) -> bool:
+    return any(text.endswith(v) for v in _lists()["action"])
+
+
+def is_only_verbs(text: str) -> bool:
+    """The text is a chain of action verbs and adverbs (加快推进, 整合投入)."""
+    lists = _lists()
+    rest = text
+    changed = True
+    while rest and changed:
+        changed = False
+        for v in (*lists["action"], *lists["noise"], "加快", "全力", "积极", "大力", "着力", "深入", "持续", "稳步", "有序", "高标准", "高质量", "重点", "年内", "再"):
+            if rest.endswith(v):
+                rest, changed = rest[: -len(v)], True
+                break
+    return not rest
+
+
+def invest_name(sentence: str, end: int, verb_text: str) -> str | None:
+    """投资2亿元打造…的“带状公园” → “带状公园”投资: the investment's object names it."""
+    lists = _lists()
+    verb = next((v for v in lists["invest"] if verb_text.endswith(v)), None)
+    if verb is None:
+        return None
+    seg = sentence[end:]
+    m = re.search(r"[，,；;：:。！？!?]", seg)
+    seg = seg[: m.start()] if m else seg
+    if not any(seg.startswith(v) for v in (*lists["action"], "用于", "打造", "建设")):
+        return None
+    obj = seg.rsplit("的", 1)[-1].strip()
+    return (obj[:20] + verb) if obj else None
+
+
+def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
+    """If a growth word (增长, 下降 …) governs the number at `start`, its position and whether it
+    is a decrease."""
+    lists = _lists()
+    down = rules.words()["growth"]["down"]
+    head = sentence[max(0, start - 14) : start]
+    base = max(0, start - 14)
+    m = re.search(r"(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$", head)
+    core = head[: m.start()] if m else head
+    for w in lists["growth"]:
+        if core.endswith(w):
+            return base + len(core) - len(w), w in down
+    return None
