@@ -91,9 +91,18 @@ def _pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def _stop_phrases() -> re.Pattern[str]:
+    phrases = rules.words()["stoplist"]["phrases"]
+    return re.compile("|".join("[“”\"]?".join(re.escape(c) for c in p) for p in phrases))
+
+
 def _masked(sentence: str) -> list[bool]:
-    """True at positions inside quotes or book-title marks: slogans and names, not quantities."""
+    """True at positions inside quotes or book-title marks (slogans and names) and inside fixed
+    political phrases (八项规定): there numerals are not quantities."""
     mask = [False] * len(sentence)
+    for m in _stop_phrases().finditer(sentence):
+        mask[m.start() : m.end()] = [True] * (m.end() - m.start())
     depth = 0
     for i, c in enumerate(sentence):
         if c in "“《「『":

@@ -144,7 +144,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 break
             group.append(nxt)
         lead_end = g[0] if g else q.start
-        floor = qs[i - 1].end if i else 0
+        floor = max((qs[k].end for k in range(i) if not modifier[k]), default=0)
         name, dropped = nm.name_before(text, lead_end, floor)
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]
@@ -152,7 +152,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             after = nm.name_after(text, q.end)
             if inv:
                 name = inv
-            elif (not name or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))) and after:
+            elif (
+                not name or text[:lead_end].endswith("的") or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
+            ) and after:
                 name = after
         distributed = "分别" in text[floor:lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
         subjects = split_subjects(name, len(group)) if (len(group) > 1 or distributed) else [name]

@@ -77,6 +77,10 @@ def name_before(sentence: str, start: int, floor: int) -> tuple[str, bool]:
     cuts = [m.end() for m in _BOUNDARY.finditer(seg)]
     if cuts:
         seg = seg[cuts[-1] :]
+    elif floor:
+        # Right after another quantity: its object ends at the list separator.
+        last = max(seg.rfind("、"), seg.rfind("和"), seg.rfind("及"))
+        seg = seg[last + 1 :] if last >= 0 else ""
     seg = seg.lstrip("、和及与")
     tail, dropped = clean_tail(seg)
     return clean_lead(tail), dropped
