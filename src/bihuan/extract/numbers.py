@@ -155,7 +155,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
         value = read_number(m.group("num"))
         if value is None:
             continue
-        if chinese and kind == "amount" and value < 2:
+        if chinese and kind == "amount" and _rhetorical(m.group("num"), value, m.group("unit"), m.group("scale")):
             continue
         rng = None
         qual: str | None = None
@@ -179,6 +179,13 @@ def find_quantities(sentence: str) -> list[Quantity]:
                     break
         found.append(Quantity(s, e, value, unit, kind, qual, rng, chinese))
     return found
+
+
+def _rhetorical(num: str, value: float, unit: str, scale: str | None) -> bool:
+    """两个积极性, 五项原则, 百家争鸣: small Chinese-numeral counts are figures of speech."""
+    if scale or unit not in rules.units().count:
+        return value < 2
+    return value < 10 or len(num) < 2
 
 
 def _glued(sentence: str, s: int, e: int) -> bool:

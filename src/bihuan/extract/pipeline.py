@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from bihuan.extract.repair import Repaired, repair
 from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
@@ -23,7 +24,9 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     doc = read_metadata(paras, source_format, len(text))
     body_end = _body_end(paras, len(rep.text))
     heads = headings([p for p in paras if p.start < body_end], body_end)
-    year = doc.plan_year or _guess_year(rep.text)
+    if doc.plan_year is None or doc.report_date is None:
+        doc = replace(doc, plan_year=_guess_year(rep.text, heads) or doc.plan_year)
+    year = doc.plan_year or _year_after_review(rep.text, heads) or 2000
     facts, checks = _facts(paras, heads, year, body_end)
     indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
     targets = [(ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"]
@@ -43,9 +46,24 @@ def _body_end(paras: list[Para], end: int) -> int:
     return paras[k].start if k < len(paras) and k > 0 else end
 
 
-def _guess_year(text: str) -> int:
-    years = Counter(int(y) for y in _YEAR.findall(text[:200_000]))
-    return (max(years) if years else 2000) + 0
+def _guess_year(text: str, heads: list[Heading]) -> int | None:
+    """With no date: the year after the one the review's heading names (一、1994年工作回顾)."""
+    review = [h for h in heads if h.role == "review" and h.level == 1]
+    titled = [int(y) for h in review for y in _YEAR.findall(h.heading)]
+    if titled:
+        return min(titled) + 1
+    return None
+
+
+def _year_after_review(text: str, heads: list[Heading]) -> int | None:
+    """The year after the year the review mentions most: a last resort for periods."""
+    review = [h for h in heads if h.role == "review" and h.level == 1]
+    for part in (*(text[h.start : h.end] for h in review), text[:200_000]):
+        years = Counter(int(y) for y in _YEAR.findall(part))
+        if years:
+            top = years.most_common(1)[0][0]
+            return top + 1
+    return None
 
 
 def _facts(paras: list[Para], heads: list[Heading], year: int, body_end: int) -> tuple[list[Fact], list[Check]]:

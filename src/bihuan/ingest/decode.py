@@ -16,11 +16,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Python codec names (as codecs.lookup reports them) of the Chinese GB family.
-_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "ms936", "hz", "euc_cn", "iso2022_cn"})
+# Python codec names (as codecs.lookup reports them) and web labels of the Chinese GB family;
+# gb18030 is a superset of all of them.
+_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "ms936", "euc_cn", "euc-cn"})
+_GB_LABELS = frozenset({"x-gbk", "x-gb18030", "gb_2312", "gb_2312-80", "csgb2312", "chinese", "iso-ir-58"})
 _BIG5_FAMILY = frozenset({"big5", "big5hkscs", "cp950"})
 # Declared charsets too often wrong on Chinese pages to trust (a page saved as GBK says latin-1).
-_WEAK_DECLARED = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii"})
+_WEAK_DECLARED = frozenset({"iso8859-1", "cp1252", "ascii"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BAD = re.compile(r"[\ufffd\ud800-\udfff\ue000-\uf8ff\x80-\x9f]")
@@ -35,8 +37,11 @@ def normalise_newlines(text: str) -> str:
 
 def canonical_codec(label: str) -> str | None:
     """Python codec name for a charset label; GB-family labels map to gb18030; None if unknown."""
+    label = label.strip().lower()
+    if label in _GB_LABELS:
+        return "gb18030"
     try:
-        name = codecs.lookup(label.strip().lower()).name
+        name = codecs.lookup(label).name
     except (LookupError, ValueError):
         return None
     return "gb18030" if name in _GB_FAMILY else name

@@ -56,11 +56,13 @@ def _menu_like(line: str) -> bool:
     return len(words) >= 4 and sum(map(len, words)) <= 4 * len(words) and not _DIGIT.search(line)
 
 
+def _has_words(line: str, words: HtmlWords) -> bool:
+    return len(line) <= SHORT_LINE and (words.has_stop(line) or words.has_skip(line))
+
+
 def is_boilerplate(line: str, words: HtmlWords) -> bool:
-    """A short line of navigation, footer, page tools or article metadata."""
-    if len(line) > SHORT_LINE:
-        return False
-    return words.has_stop(line) or words.has_skip(line) or _menu_like(line)
+    """A short line of navigation, footer, page tools or article metadata, or menu-shaped."""
+    return _has_words(line, words) or (len(line) <= SHORT_LINE and _menu_like(line))
 
 
 def _is_stop(line: str, words: HtmlWords) -> bool:
@@ -85,7 +87,8 @@ def trim(lines: list[str], words: HtmlWords, drop_middle: bool) -> list[str]:
     """Drop boilerplate before the first and after the last substantial line.
 
     A title just before the article and a signature/date just after it are kept. With
-    ``drop_middle`` boilerplate lines between the first and last article line go too.
+    ``drop_middle`` short lines with boilerplate words between the first and last article line
+    go too (menu-shaped lines stay there: they may be table rows).
     """
     substantial = [
         i
@@ -97,5 +100,5 @@ def trim(lines: list[str], words: HtmlWords, drop_middle: bool) -> list[str]:
     first, last = substantial[0], substantial[-1]
     before = _outward(lines, range(first - 1, -1, -1), words)
     after = _outward(lines, range(last + 1, len(lines)), words)
-    middle = [i for i in range(first, last + 1) if not (drop_middle and is_boilerplate(lines[i], words))]
+    middle = [i for i in range(first, last + 1) if not (drop_middle and _has_words(lines[i], words))]
     return [lines[i] for i in sorted(before) + middle + after]

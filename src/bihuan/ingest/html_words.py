@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 DATA_FILE = "html_boilerplate.txt"
@@ -25,13 +25,19 @@ class HtmlWords:
     def is_title_ident(self, ident: str) -> bool:
         return any(word in ident for word in self.title)
 
+    @cached_property
+    def _stop_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.stop)), re.IGNORECASE)
+
+    @cached_property
+    def _skip_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.skip)), re.IGNORECASE)
+
     def has_stop(self, line: str) -> bool:
-        low = line.lower()
-        return any(word in low for word in self.stop)
+        return self._stop_re.search(line) is not None
 
     def has_skip(self, line: str) -> bool:
-        low = line.lower()
-        return any(word in low for word in self.skip)
+        return self._skip_re.search(line) is not None
 
 
 def parse_words(text: str) -> HtmlWords:

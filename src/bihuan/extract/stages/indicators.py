@@ -74,11 +74,12 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = _YEAR_AT.match(para.text)
+    lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
         if any(w in para.text[:12] for w in _words("periods", "term")):
             scope.period = scope.term
-        elif year and int(year.group(1)) < p:
-            scope.period = year.group(1)
+        elif lead_years:
+            scope.period = str(max(lead_years))
         elif any(para.text.startswith(w) for w in _words("periods", "last_year")):
             scope.period = str(p - 1)
         return
