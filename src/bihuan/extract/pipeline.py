@@ -25,8 +25,9 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     body_end = _body_end(paras, len(rep.text))
     heads = headings([p for p in paras if p.start < body_end], body_end)
     if doc.plan_year is None or doc.report_date is None:
-        doc = replace(doc, plan_year=_guess_year(rep.text, heads) or doc.plan_year)
-    year = doc.plan_year or _year_after_review(rep.text, heads) or 2000
+        guess = _guess_year(rep.text, heads) or doc.plan_year or _year_after_review(rep.text, heads)
+        doc = replace(doc, plan_year=guess)
+    year = doc.plan_year or 2000
     facts, checks = _facts(paras, heads, year, body_end)
     indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
     targets = [(ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"]

@@ -15,6 +15,7 @@ from bihuan.extract.types import Check, Role
 _YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
+_RATE_NAME = re.compile(r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$")
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
 
 
@@ -93,8 +94,8 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.kind = "target"
 
 
-def _sentence_period(scope: Scope, text: str, pos: int) -> tuple[str, str]:
-    """Period and kind for a quantity at `pos` of sentence `text`."""
+def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> tuple[str, str]:
+    """Period and kind for a quantity at `pos` of sentence `text` (a growth if `growth`)."""
     before = text[:pos]
     by = list(_BY_YEAR.finditer(before))
     if by and int(by[-1].group(1)) > scope.plan_year - 1:
@@ -104,7 +105,8 @@ def _sentence_period(scope: Scope, text: str, pos: int) -> tuple[str, str]:
             return scope.term, "actual"
         cmp_ = _COMPARE.search(before)
         if cmp_:
-            return cmp_.group(1), "actual"
+            y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
+            return (f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)), "actual"
         year = _YEAR_AT.match(text)
         if year and int(year.group(1)) < scope.plan_year:
             return year.group(1), "actual"
@@ -195,7 +197,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
 def _fact(scope: Scope, text: str, start: int, q: Quantity, g: tuple[int, bool] | None, name: str,
           section: str | None, estimated_at: int) -> Fact:
     anchor = g[0] if g else q.start
-    period, kind = _sentence_period(scope, text, anchor)
+    period, kind = _sentence_period(scope, text, anchor, growth=g is not None)
     f = Fact(name, kind, period, start + anchor if g else start + q.start, start + q.end, text.strip(), section=section)
     f.estimated = 0 <= estimated_at < q.start
     if g:
@@ -204,6 +206,14 @@ def _fact(scope: Scope, text: str, start: int, q: Quantity, g: tuple[int, bool] 
         f.value, f.unit = q.value, q.unit
     else:
         f.value, f.unit, f.qualifier, f.range = q.value, q.unit, q.qualifier, q.range
+        rate = _RATE_NAME.search(f.name) if q.kind == "pct" else None
+        if rate:
+            # 经济增长速度预定为8% is a growth, 减少幅度在25%左右 a decrease.
+            sign = -1.0 if rate.group("down") else 1.0
+            f.name = f.name[: rate.start()] or f.name
+            f.growth_pct, f.basis, f.value, f.unit = sign * q.value, "yoy", None, None
+            if q.range:
+                f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (-q.range[1], -q.range[0])
     f.name = _tidy(f.name)
     return f
 
