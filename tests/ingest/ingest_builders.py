@@ -10,6 +10,7 @@ import zipfile
 
 import docx
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -67,7 +68,9 @@ def make_docx(empty: bool = False) -> bytes:
 
 
 def make_pdf(
-    lines: tuple[str, ...] = PDF_LINES, encrypt: str | None = None, image_only: bool = False
+    lines: tuple[str, ...] = PDF_LINES,
+    encrypt: str | StandardEncryption | None = None,
+    image_only: bool = False,
 ) -> bytes:
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

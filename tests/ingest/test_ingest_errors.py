@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 from ingest_builders import REPORT, make_docx, make_pdf, make_zip
+from reportlab.lib.pdfencrypt import StandardEncryption
 
 from bihuan.ingest import ReadError, read_bytes, read_path
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + zlib.compress(b"\x00" * 200)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def _owner_only() -> StandardEncryption:
+    return StandardEncryption("", ownerPassword="owner", canCopy=0)
 
 
 def _truncated_pdf() -> bytes:
@@ -59,6 +64,8 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, str]] = [
     ("truncated-pdf", "r.pdf", _truncated_pdf, "已损坏", "corrupt"),
     ("encrypted-pdf", "r.pdf", lambda: make_pdf(encrypt="pw"), "文件已加密", "encrypted"),
     ("encrypted-pdf-stdin", "-", lambda: make_pdf(encrypt="pw"), "文件已加密", "encrypted"),
+    # pdfminer cannot map the CID font of an encrypted reportlab PDF back to characters
+    ("cid-only-pdf", "r.pdf", lambda: make_pdf(encrypt=_owner_only()), "无法转换成文字", "Unicode map"),
     ("scanned-pdf", "r.pdf", lambda: make_pdf(image_only=True), "没有文字层", "no text layer"),
     ("garbage-after-bom", "r.txt", lambda: codecs.BOM_UTF8 + b"\xff\xfe\xfd\xfc" * 100, "乱码", "garbage"),
     ("garbage-high-bytes", "r.txt", lambda: bytes(range(0x80, 0x100)) * 4, "乱码", "garbage"),
@@ -132,3 +139,15 @@ def test_unsupported_lists_formats() -> None:
         read_bytes(io.BytesIO(OLE2).getvalue(), "old.doc")
     assert "txt, docx, pdf, html" in caught.value.zh
     assert "txt, docx, pdf, html" in caught.value.en
+
+
+def test_owner_password_only_pdf_is_read() -> None:
+    """A PDF that opens without a password (copy/print restrictions only) is read, not refused."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, encrypt=_owner_only())
+    page.drawString(72, 700, "Shili County 2024 work report")
+    page.showPage()
+    page.save()
+    assert read_bytes(out.getvalue(), "r.pdf").text == "Shili County 2024 work report"

@@ -91,3 +91,10 @@ def no_text_layer(name: str) -> ReadError:
         f"PDF 没有文字层（可能是扫描件，本工具不做 OCR）：{name}",
         f"The PDF has no text layer (probably scanned; no OCR is done): {name}",
     )
+
+
+def unmapped_pdf(name: str) -> ReadError:
+    return ReadError(
+        f"PDF 的文字层无法转换成文字（字体缺少编码表）：{name}",
+        f"The PDF text layer cannot be mapped to characters (fonts lack a Unicode map): {name}",
+    )

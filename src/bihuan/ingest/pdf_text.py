@@ -39,5 +39,5 @@ def pdf_text(data: bytes, name: str) -> str:
         raise errors.no_text_layer(name)
     cid_chars = sum(len(m) for m in _CID.findall(text))
     if cid_chars > 0.5 * len(text.replace("\n", "").replace(" ", "")):
-        raise errors.garbled(name)
+        raise errors.unmapped_pdf(name)
     return text
