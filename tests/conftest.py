@@ -56,9 +56,15 @@ def plan_problems(data: dict[str, Any], text_len: int) -> list[str]:
     for t in data["tasks"]:
         if t["section"] not in section_ids:
             problems.append(f"task {t['id']}: unknown section {t['section']}")
-        problems += [f"task {t['id']}: unknown indicator {x}" for x in t["indicators"] if x not in indicator_ids]
+        problems += [
+            f"task {t['id']}: unknown indicator {x}" for x in t["indicators"] if x not in indicator_ids
+        ]
     for c in data["checks"]:
-        problems += [f"check {c['type']}: unknown indicator {x}" for x in c.get("indicators", []) if x not in indicator_ids]
+        problems += [
+            f"check {c['type']}: unknown indicator {x}"
+            for x in c.get("indicators", [])
+            if x not in indicator_ids
+        ]
     return problems
 
 
@@ -116,5 +122,14 @@ def sample_plan() -> Plan:
         Check("growth_consistency", False, "地区生产总值目标与上年数×增速不符", indicators=("i1", "i3"),
               expected=182.4, stated=180.0),
     )  # fmt: skip
-    document = Document("政府工作报告", "某某县", "2022-01-05", 2022, "张三", "某某县第十八届人民代表大会第一次会议", "txt", 400)
+    document = Document(
+        "政府工作报告",
+        "某某县",
+        "2022-01-05",
+        2022,
+        "张三",
+        "某某县第十八届人民代表大会第一次会议",
+        "txt",
+        400,
+    )
     return Plan(document, sections, indicators, tasks, checks)

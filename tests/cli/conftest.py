@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from typer.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bihuan.cli.main import app
 
@@ -26,6 +25,7 @@ TINY_REPORT = """政府工作报告
 （一）推动工业提质增效。新建5G基站200个，建设高标准农田3万亩。
 （二）增进民生福祉。新增城镇就业3000人，6月底前完成10件民生实事。
 """
+
 
 @pytest.fixture
 def invoke() -> Callable[..., Result]:

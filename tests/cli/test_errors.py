@@ -88,7 +88,9 @@ def test_bad_usage(invoke: Invoke, args: tuple[str, ...]) -> None:
     assert_one_line_error(invoke(*args))
 
 
-def test_unexpected_error_is_one_line_too(invoke: Invoke, tiny_report: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_error_is_one_line_too(
+    invoke: Invoke, tiny_report: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(text: str, source_format: str | None = None) -> None:
         raise RuntimeError("engine bug\nsecond line")
 

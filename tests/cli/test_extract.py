@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import Result
 from openpyxl import load_workbook
+from typer.testing import Result
 
 from bihuan.extract import Plan, extract_text
 
@@ -18,7 +18,9 @@ Invoke = Callable[..., Result]
 AssertPlan = Callable[[dict[str, Any], int], None]
 
 
-def test_json_is_the_plan_and_nothing_else(invoke: Invoke, tiny_report: str, tiny_text: str, assert_valid_plan: AssertPlan) -> None:
+def test_json_is_the_plan_and_nothing_else(
+    invoke: Invoke, tiny_report: str, tiny_text: str, assert_valid_plan: AssertPlan
+) -> None:
     result = invoke("extract", tiny_report, "--json")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -50,12 +52,19 @@ def test_default_output_shows_the_tables(invoke: Invoke, tiny_report: str, tiny_
         assert "未能识别计划年度" in out and "全部指标" in out
         assert "各工作领域任务数" in out
     else:
-        for title in ("上年主要指标完成情况", "今后五年/中长期目标", f"{year}年主要预期目标", f"{year}年各工作领域任务数"):
+        for title in (
+            "上年主要指标完成情况",
+            "今后五年/中长期目标",
+            f"{year}年主要预期目标",
+            f"{year}年各工作领域任务数",
+        ):
             assert title in out
     assert "核查" in out
 
 
-def test_tables_show_the_figures(invoke: Invoke, tiny_report: str, sample_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tables_show_the_figures(
+    invoke: Invoke, tiny_report: str, sample_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", lambda text, fmt=None: sample_plan)
     out = invoke("extract", tiny_report).stdout
     for text in (
@@ -70,7 +79,9 @@ def test_tables_show_the_figures(invoke: Invoke, tiny_report: str, sample_plan: 
     assert "高标准农田" not in out  # a task's target is not a headline goal
 
 
-def test_report_text_is_not_markup(invoke: Invoke, tiny_report: str, sample_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_text_is_not_markup(
+    invoke: Invoke, tiny_report: str, sample_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
     odd = dataclasses.replace(sample_plan.indicators[0], name="[bold]指标[/bold]")
     plan = dataclasses.replace(sample_plan, indicators=(odd,))
     monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", lambda text, fmt=None: plan)

@@ -49,7 +49,9 @@ def test_run_calls_the_app(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     assert capsys.readouterr().out.strip() == f"bihuan {__version__}"
 
 
-def test_run_turns_bad_usage_into_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_turns_bad_usage_into_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["bihuan", "extract", "--bogus", "x"])
     with pytest.raises(SystemExit) as info:
         run()

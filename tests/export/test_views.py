@@ -11,13 +11,27 @@ from bihuan.extract.types import Document, Indicator, Plan, Section, Task
 
 
 def ind(**fields: object) -> Indicator:
-    base: dict[str, object] = {"id": "i", "name": "x", "kind": "target", "period": "2022", "quote": "", "span": (0, 0)}
+    base: dict[str, object] = {
+        "id": "i",
+        "name": "x",
+        "kind": "target",
+        "period": "2022",
+        "quote": "",
+        "span": (0, 0),
+    }
     return Indicator(**(base | fields))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("x", "text"),
-    [(169.7, "169.7"), (33025.0, "33025"), (0.1 + 0.2, "0.3"), (-9.52, "-9.52"), (1e12, "1000000000000"), (-0.0, "0")],
+    [
+        (169.7, "169.7"),
+        (33025.0, "33025"),
+        (0.1 + 0.2, "0.3"),
+        (-9.52, "-9.52"),
+        (1e12, "1000000000000"),
+        (-0.0, "0"),
+    ],
 )
 def test_number_text(x: float, text: str) -> None:
     assert number_text(x) == text
@@ -44,7 +58,9 @@ def test_value_and_growth_text(fields: dict[str, object], value: str, growth: st
     assert (value_text(indicator), growth_text(indicator)) == (value, growth)
 
 
-@pytest.mark.parametrize(("period", "text"), [("2022", "2022年"), ("2022-2026", "2022–2026年"), ("十四五", "十四五")])
+@pytest.mark.parametrize(
+    ("period", "text"), [("2022", "2022年"), ("2022-2026", "2022–2026年"), ("十四五", "十四五")]
+)
 def test_period_text(period: str, text: str) -> None:
     assert period_text(period) == text
 
@@ -54,12 +70,15 @@ def test_headline_groups(sample_plan: Plan) -> None:
     assert view.plan_year == 2022
     assert [i.id for i in view.last_year] == ["i1", "i2"]
     assert [i.id for i in view.long_term] == ["i7", "i9"]
-    assert [i.id for i in view.plan_targets] == ["i3", "i4", "i5", "i6"]  # i8 is a task's target, not in goals
+    # i8 is a plan-year target too, but a work area's, not one of the goals
+    assert [i.id for i in view.plan_targets] == ["i3", "i4", "i5", "i6"]
     assert [c.message for c in view.failed_checks] == ["地区生产总值目标与上年数×增速不符"]
 
 
 def test_plan_targets_fall_back_to_every_plan_year_target(sample_plan: Plan) -> None:
-    sections = tuple(dataclasses.replace(s, role="other") if s.role == "goals" else s for s in sample_plan.sections)
+    sections = tuple(
+        dataclasses.replace(s, role="other") if s.role == "goals" else s for s in sample_plan.sections
+    )
     view = headline(dataclasses.replace(sample_plan, sections=sections))
     assert [i.id for i in view.plan_targets] == ["i3", "i4", "i5", "i6", "i8"]
 

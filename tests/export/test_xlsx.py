@@ -41,7 +41,8 @@ def test_workbook_sheets_headers_and_rows(sample_plan: Plan, tmp_path: Path) -> 
 
 
 def test_qualifiers_and_range_are_spelled_out(sample_plan: Plan, tmp_path: Path) -> None:
-    rows = {r[0]: r for r in load_workbook(write_xlsx(sample_plan, tmp_path / "p.xlsx"))["指标"].iter_rows(values_only=True)}
+    sheet = load_workbook(write_xlsx(sample_plan, tmp_path / "p.xlsx"))["指标"]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
     assert rows["i4"][8] == "以上（增速以上）"
     assert rows["i6"][8] == "范围 6–6.5"
     assert rows["i7"][7] == "年均"
@@ -80,7 +81,9 @@ def test_bad_targets_raise_export_error(name: str, tmp_path: Path, monkeypatch: 
     assert str(info.value) == f"{info.value.zh} / {info.value.en}"
 
 
-def test_a_failed_save_leaves_nothing_behind(sample_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_save_leaves_nothing_behind(
+    sample_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "p.xlsx"
     out.write_bytes(b"previous workbook")
 

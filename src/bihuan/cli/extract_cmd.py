@@ -36,21 +36,29 @@ EPILOG = """示例：
 def extract(
     file: Annotated[
         str,
-        typer.Argument(metavar="FILE", help="报告文件（.txt .docx .pdf .html）；写 - 表示从标准输入读取。", show_default=False),
+        typer.Argument(
+            metavar="FILE",
+            help="报告文件（.txt .docx .pdf .html）；写 - 表示从标准输入读取。",
+            show_default=False,
+        ),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="把完整结果按 bihuan.plan/1 JSON 输出到标准输出（不显示表格）。")
     ] = False,
     xlsx: Annotated[
         Path | None,
-        typer.Option("--xlsx", metavar="OUT.xlsx", help="另存为 Excel 工作簿：“指标”“任务”两张表，每个数字旁附原文。"),
+        typer.Option(
+            "--xlsx", metavar="OUT.xlsx", help="另存为 Excel 工作簿：“指标”“任务”两张表，每个数字旁附原文。"
+        ),
     ] = None,
     max_mb: Annotated[
         float, typer.Option("--max-mb", metavar="N", help="文件大小上限，单位 MB；超过即拒绝读取。")
     ] = DEFAULT_MAX_BYTES / MB,
 ) -> None:
     if not math.isfinite(max_mb) or max_mb <= 0:
-        raise CliError(f"--max-mb 须为正数，收到 {max_mb:g}", f"--max-mb must be a positive number, got {max_mb:g}")
+        raise CliError(
+            f"--max-mb 须为正数，收到 {max_mb:g}", f"--max-mb must be a positive number, got {max_mb:g}"
+        )
     try:
         plan = _extract(file, max(1, int(max_mb * MB)))
         if xlsx is not None:

@@ -91,7 +91,9 @@ def _checks(console: Console, checks: Sequence[Check], view: Headline) -> None:
     if not failed:
         console.print(f"[bold]核查[/bold]：全部 {len(checks)} 项通过")
         return
-    table = Table(title=f"未通过的核查（{len(failed)}/{len(checks)}）", title_justify="left", title_style="bold")
+    table = Table(
+        title=f"未通过的核查（{len(failed)}/{len(checks)}）", title_justify="left", title_style="bold"
+    )
     table.add_column("类型")
     table.add_column("说明")
     for check in failed:

@@ -128,7 +128,7 @@ def growth_text(ind: Indicator) -> str:
 
 
 def period_text(period: str) -> str:
-    """"2023-2027" -> "2023–2027年", "2025" -> "2025年"."""
+    """A period for a person: 2023-2027 -> 2023–2027年, 2025 -> 2025年."""
     match = _YEAR_SPAN.fullmatch(period)
     if match:
         return f"{match[1]}–{match[2]}年"

@@ -31,7 +31,9 @@ def write_xlsx(plan: Plan, path: str | os.PathLike[str]) -> Path:
     """Write the workbook to `path` atomically; return the path written. Raises ExportError."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise ExportError(f"Excel 文件名须以 .xlsx 结尾：{target}", f"the workbook name must end in .xlsx: {target}")
+        raise ExportError(
+            f"Excel 文件名须以 .xlsx 结尾：{target}", f"the workbook name must end in .xlsx: {target}"
+        )
     directory = target.parent
     if not directory.is_dir():
         raise ExportError(f"目录不存在：{directory}", f"no such directory: {directory}")
@@ -41,7 +43,9 @@ def write_xlsx(plan: Plan, path: str | os.PathLike[str]) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as e:
-        raise ExportError(f"无法写入目录 {directory}：{e.strerror}", f"cannot write in {directory}: {e.strerror}") from e
+        raise ExportError(
+            f"无法写入目录 {directory}：{e.strerror}", f"cannot write in {directory}: {e.strerror}"
+        ) from e
     try:
         os.close(fd)
         workbook.save(tmp)
@@ -86,7 +90,9 @@ def _indicator_row(ind: Indicator, headings: dict[str, str]) -> tuple[Cell, ...]
     )  # fmt: skip
 
 
-def _fill(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Cell]], wrap: Sequence[int]) -> None:
+def _fill(
+    sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Cell]], wrap: Sequence[int]
+) -> None:
     """Header row bold, frozen and filtered; text cells kept text; widths fitted to the content."""
     sheet.append(list(header))
     for cell in sheet[1]:
