@@ -1,0 +1,115 @@
+"""How fast bihuan reads a report: `python benchmarks/bench_extract.py` prints a small table.
+
+- extract_text on the corpus report ../shared/corpus/fumeng-2021-report.txt (or, without the
+  shared folder, examples/shixian-2022-report.txt): median, min and p90 over --runs runs
+  after a warm-up;
+- read_path on the same file (decoding included);
+- extract_text on 0.25, 0.5, 1 and 2 MB made by repeating that report, in ms per MB, to show
+  the time grows linearly; peak memory (tracemalloc) of the 1 MB run;
+- the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bihuan.extract import extract_text
+from bihuan.ingest import read_path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_REPORT = REPO_ROOT.parent / "shared" / "corpus" / "fumeng-2021-report.txt"
+EXAMPLE_REPORT = REPO_ROOT / "examples" / "shixian-2022-report.txt"
+MB = 1024 * 1024
+SIZES_MB = (0.25, 0.5, 1.0, 2.0)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def timings(fn: Callable[[], object], runs: int) -> list[float]:
+    fn()  # warm-up: rule files loaded, patterns compiled
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return sorted(out)
+
+
+def p90(sorted_times: list[float]) -> float:
+    return sorted_times[min(len(sorted_times) - 1, round(0.9 * (len(sorted_times) - 1)))]
+
+
+def grown(text: str, size_mb: float) -> str:
+    """The report repeated (paragraph-wise) until it is size_mb of UTF-8."""
+    unit = text if text.endswith("\n") else text + "\n"
+    want = int(size_mb * MB)
+    copies = want // len(unit.encode("utf-8")) + 1
+    return (unit * copies).encode("utf-8")[:want].decode("utf-8", errors="ignore")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50, help="timed runs on the report (default 50)")
+    parser.add_argument("--big-runs", type=int, default=3, help="timed runs per grown size (default 3)")
+    args = parser.parse_args()
+
+    path = CORPUS_REPORT
+    if not path.is_file():
+        path = EXAMPLE_REPORT
+        print(f"note: {CORPUS_REPORT} not present; using {path.relative_to(REPO_ROOT)} instead")
+    source = read_path(str(path), 50 * MB)
+    text = source.text
+    size = len(text.encode("utf-8"))
+    plan = extract_text(text, source.source_format)
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, {cpu_model()}")
+    print(f"python:  {platform.python_implementation()} {platform.python_version()}; date {date.today()}")
+    print(f"report:  {path.name}, {len(text):,} chars, {size / 1024:.1f} KB; "
+          f"{len(plan.indicators)} indicators, {len(plan.tasks)} tasks")  # fmt: skip
+    print()
+    print(f"{'what':<34} {'median':>10} {'min':>10} {'p90':>10} {'ms/MB':>10}")
+    print("-" * 78)
+
+    def row(what: str, times: list[float], nbytes: int) -> None:
+        med = statistics.median(times)
+        print(
+            f"{what:<34} {med * 1e3:>8.2f}ms {times[0] * 1e3:>8.2f}ms {p90(times) * 1e3:>8.2f}ms "
+            f"{med * 1e3 / (nbytes / MB):>10.0f}"
+        )
+
+    row(f"read_path ({args.runs} runs)", timings(lambda: read_path(str(path), 50 * MB), args.runs), size)
+    row(f"extract_text ({args.runs} runs)", timings(lambda: extract_text(text, "txt"), args.runs), size)
+    for size_mb in SIZES_MB:
+        big = grown(text, size_mb)
+        row(f"extract_text, {size_mb:g} MB ({args.big_runs} runs)",
+            timings(lambda big=big: extract_text(big, "txt"), args.big_runs), len(big.encode("utf-8")))  # fmt: skip
+
+    big = grown(text, 1.0)
+    tracemalloc.start()
+    extract_text(big, "txt")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print("-" * 78)
+    print(f"peak memory (tracemalloc) of extract_text on 1 MB: {peak / MB:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
