@@ -127,7 +127,7 @@ def _qual_before() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
-def find_quantities(sentence: str) -> list[Quantity]:
+def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     """Every quantity in one sentence, in order. Ordinals, years, slogans in quotes and numbers
     glued to Latin letters (5G, PM2.5) are not quantities."""
     mask = _masked(sentence)
@@ -178,6 +178,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                     qual = q
                     break
         found.append(Quantity(s, e, value, unit, kind, qual, rng, chinese))
+        if len(found) >= limit:
+            break
     return found
 
 

@@ -72,7 +72,7 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """Source pieces of one line with artifacts and inner spaces left out."""
     pieces: list[tuple[int, int]] = []
     pos = start
-    cuts = [(m.start() + start, m.end() + start) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
+    cuts = [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
     for m in _SPACE_RUN.finditer(raw, start, end):
         a, b = m.start(), m.end()
         left, right = raw[a - 1] if a > start else "", raw[b] if b < end else ""
@@ -105,6 +105,10 @@ def repair(source: str) -> Repaired:
     pos = 0
     for line in raw.split("\n"):
         end = pos + len(line)
+        if not line:
+            lines.append(("", [], end))
+            pos = end + 1
+            continue
         pieces = _pieces(raw, pos, end)
         lines.append(("".join(raw[a:b] for a, b in pieces), pieces, end))
         pos = end + 1
@@ -114,18 +118,20 @@ def repair(source: str) -> Repaired:
     full = (widths[len(widths) // 2] - 2.5) if widths else 0.0
 
     out_pieces: list[tuple[int, int]] = []  # (source start, source end); end == -1 marks a "\n"
-    para = last = ""
+    para = last = ""  # the paragraph's first line, and its last line
+    punct = False  # whether the paragraph so far has sentence punctuation
     blank_since = False
     prev_end = 0
     for text, pieces, src_end in lines:
         if not text:
             blank_since = True
             continue
-        if para and _breaks(para, last, text, blank_since, layout, full):
+        if para and _breaks(para, punct, last, text, blank_since, layout, full):
             out_pieces.append((prev_end, -1))
-            para = ""
+            para, punct = "", False
         out_pieces.extend(pieces)
-        para += text
+        para = para or text
+        punct = punct or bool(_PUNCT.search(text))
         last = text
         prev_end = pieces[-1][1] if pieces else src_end
         blank_since = False
@@ -143,20 +149,20 @@ def repair(source: str) -> Repaired:
     return Repaired("".join(chunks), tuple(starts), tuple(sources), len(source))
 
 
-def _breaks(para: str, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
-    """Whether a paragraph ends between the paragraph so far (whose last line is `last`)
-    and the next line."""
+def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
+    """Whether a paragraph ends between the paragraph so far (first line `para`, last line
+    `last`, `punct` if it has sentence punctuation) and the next line."""
     if not layout:
         return True
     prev_full = _width(last) >= full
     terminal = bool(_TERMINAL.search(last))
-    if _BLOCK.match(para) or _SPACED.match(nxt) or _BLOCK.match(nxt) or _SPACED.match(last):
+    if (para is last and _BLOCK.match(para)) or _SPACED.match(nxt) or _BLOCK.match(nxt) or _SPACED.match(last):
         return True
     if _HEADING_START.match(nxt) and (terminal or not prev_full):
         return True
     if terminal and (not prev_full or blank):
         return True
-    if _LEVEL1.match(para) and not _PUNCT.search(para):
+    if _LEVEL1.match(para) and not punct:
         # A level-1 heading: a short unpunctuated next line is its continuation.
         return not (_width(nxt) < full and not _PUNCT.search(nxt)) and not prev_full
     return False

@@ -99,7 +99,7 @@ def headings(paras: list[Para], text_end: int) -> list[Heading]:
         if not level or is_block(p.text):
             continue
         while stack and stack[-1].level >= level:
-            stack.pop()
+            stack.pop().end = p.start
         parent = stack[-1] if stack else None
         key = parent.id if parent else None
         counters[key] = counters.get(key, 0) + 1
@@ -108,9 +108,4 @@ def headings(paras: list[Para], text_end: int) -> list[Heading]:
         h.role = _role(h.heading, parent.role if parent else None)
         found.append(h)
         stack.append(h)
-    for k, h in enumerate(found):
-        for later in found[k + 1 :]:
-            if later.level <= h.level:
-                h.end = later.start
-                break
     return found

@@ -87,9 +87,12 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as bihuan.plan/1 JSON-ready data."""
+        document = _plain(self.document)
+        if document["source_format"] is None:
+            del document["source_format"]  # the contract's enum has no null
         return {
             "schema": self.schema,
-            "document": _plain(self.document),
+            "document": document,
             "sections": [_plain(s) for s in self.sections],
             "indicators": [_plain(i) for i in self.indicators],
             "tasks": [_plain(t) for t in self.tasks],

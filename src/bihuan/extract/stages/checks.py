@@ -31,14 +31,17 @@ def growth_consistency(indicators: list[Indicator], plan_year: int | None) -> li
     if plan_year is None:
         return []
     last = str(plan_year - 1)
-    actuals = [i for i in indicators if i.kind == "actual" and i.period == last and i.value is not None]
+    actuals: dict[str | None, list[Indicator]] = {}
+    for i in indicators:
+        if i.kind == "actual" and i.period == last and i.value is not None:
+            actuals.setdefault(i.unit, []).append(i)
     out: list[Check] = []
     for t in indicators:
         if t.kind != "target" or t.period != str(plan_year) or t.value is None or t.growth_pct is None:
             continue
         if t.basis not in (None, "yoy") or t.range:
             continue
-        base = next((a for a in actuals if a.unit == t.unit and _same(a.name, t.name)), None)
+        base = next((a for a in actuals.get(t.unit, ()) if _same(a.name, t.name)), None)
         if base is None or base.value is None:
             continue
         g = t.growth_pct

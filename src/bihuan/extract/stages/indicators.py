@@ -16,6 +16,8 @@ _YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _RATE_NAME = re.compile(r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$")
+MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
+_WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
 
 
@@ -96,7 +98,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
 
 def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> tuple[str, str]:
     """Period and kind for a quantity at `pos` of sentence `text` (a growth if `growth`)."""
-    before = text[:pos]
+    before = text[max(0, pos - _WINDOW) : pos]
     by = list(_BY_YEAR.finditer(before))
     if by and int(by[-1].group(1)) > scope.plan_year - 1:
         return by[-1].group(1), "target"
@@ -107,7 +109,7 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
         if cmp_:
             y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
             return (f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)), "actual"
-        year = _YEAR_AT.match(text)
+        year = _YEAR_AT.match(text) if pos < _WINDOW else None
         if year and int(year.group(1)) < scope.plan_year:
             return year.group(1), "actual"
         if any(text.startswith(w) for w in _words("periods", "last_year")) and scope.period != scope.term:
@@ -119,9 +121,14 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
 
 def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> None:
     """All facts of one sentence, appended to the scope."""
-    qs = find_quantities(text)
+    qs = find_quantities(text, MAX_PER_SENTENCE + 1)
     if not qs:
         return
+    if len(qs) > MAX_PER_SENTENCE:
+        qs = qs[:MAX_PER_SENTENCE]
+        scope.checks.append(
+            Check("sentence_too_long", False, f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文")
+        )
     estimated_at = min((text.find(w) for w in _words("kind", "estimated") if w in text), default=-1)
     growth = {i: nm.growth_word_before(text, q.start) for i, q in enumerate(qs) if q.kind in ("pct", "times", "points")}
     # A number right after a growth number and a list separator is in the same growth list.
@@ -132,9 +139,12 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     modifier = _modifiers(text, qs)
     used: set[int] = set()
     last_name = ""
+    floor = 0  # end of the last quantity that was not a modifier
     i = 0
     while i < len(qs):
         q = qs[i]
+        if i and not modifier[i - 1]:
+            floor = qs[i - 1].end
         if i in used or modifier[i] or (q.kind == "times" and not growth.get(i)):
             i += 1
             continue
@@ -147,7 +157,6 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 break
             group.append(nxt)
         lead_end = g[0] if g else q.start
-        floor = max((qs[k].end for k in range(i) if not modifier[k]), default=0)
         name, dropped = nm.name_before(text, lead_end, floor)
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]

@@ -34,46 +34,43 @@ def _lists() -> dict[str, tuple[str, ...]]:
     }
 
 
+@cache
+def _lead_re() -> re.Pattern[str]:
+    lists = _lists()
+    words = rules.alternation((*lists["region"], *lists["noise"]))
+    return re.compile(rf"^(?:{_PERIOD_PREFIX.pattern.replace('^', '')}|{words})+")
+
+
+@cache
+def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lists = _lists()
+    extra = ("分别", "均", "都", "了", "已", "的", "仍", "再", "将", "要", "比上年", "同比", "较上年")
+    words = rules.alternation((*lists["tail"], *lists["quals"], *lists["annual"], *extra))
+    return re.compile(rf"(?:{_COMPARE.pattern}|{words})+$"), re.compile(rules.alternation(lists["tail"]))
+
+
 def clean_lead(text: str) -> str:
     """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 …"""
-    lists = _lists()
-    changed = True
-    while changed and text:
-        changed = False
-        m = _PERIOD_PREFIX.match(text)
-        if m and m.end():
-            text, changed = text[m.end() :], True
-            continue
-        for w in (*lists["region"], *lists["noise"]):
-            if text.startswith(w) and len(text) > len(w):
-                text, changed = text[len(w) :], True
-                break
+    m = _lead_re().match(text)
+    if m and m.end() < len(text):
+        text = text[m.end() :]
     return text.strip("的、和及与 ")
 
 
 def clean_tail(text: str) -> tuple[str, bool]:
     """Drop verbs and qualifiers between a name and its number; True if a verb was dropped."""
-    lists = _lists()
+    tail, verbs = _tail_re()
+    m = tail.search(text)
     dropped = False
-    changed = True
-    while changed and text:
-        changed = False
-        m = _COMPARE.search(text)
-        if m and m.end() == len(text):
-            text, changed = text[: m.start()], True
-            continue
-        for w in (*lists["tail"], *lists["quals"], *lists["annual"], "分别", "均", "都", "了", "已", "的", "仍", "再", "将", "要", "比上年", "同比", "较上年"):
-            if text.endswith(w) and len(text) >= len(w):
-                text = text[: -len(w)]
-                changed = True
-                dropped = dropped or w in lists["tail"]
-                break
+    if m:
+        dropped = bool(verbs.search(m.group()))
+        text = text[: m.start()]
     return text.strip("、，,和及与 "), dropped
 
 
 def name_before(sentence: str, start: int, floor: int) -> tuple[str, bool]:
     """The name written before position `start`, not reaching back past `floor` or a comma."""
-    seg = sentence[floor:start]
+    seg = sentence[max(floor, start - 80) : start]
     cuts = [m.end() for m in _BOUNDARY.finditer(seg)]
     if cuts:
         seg = seg[cuts[-1] :]
@@ -136,13 +133,14 @@ def invest_name(sentence: str, end: int, verb_text: str) -> str | None:
 def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
     """If a growth word (增长, 下降 …) governs the number at `start`, its position and whether it
     is a decrease."""
-    lists = _lists()
-    down = rules.words()["growth"]["down"]
-    head = sentence[max(0, start - 14) : start]
     base = max(0, start - 14)
-    m = re.search(r"(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$", head)
-    core = head[: m.start()] if m else head
-    for w in lists["growth"]:
-        if core.endswith(w):
-            return base + len(core) - len(w), w in down
-    return None
+    m = _growth_re().search(sentence, base, start)
+    if m is None:
+        return None
+    return m.start(), m.group(1) in rules.words()["growth"]["down"]
+
+
+@cache
+def _growth_re() -> re.Pattern[str]:
+    growth = rules.alternation(_lists()["growth"])
+    return re.compile(rf"({growth})(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 
 from bihuan.extract.numbers import cn_to_number
 from bihuan.extract.segment import Heading, Para, sentences
@@ -62,17 +63,19 @@ def extract_tasks(
     paras: list[Para], heads: list[Heading], targets: list[tuple[str, int, int]], plan_year: int | None
 ) -> list[Task]:
     """Tasks with spans in the repaired text; `targets` are (id, start, end) of target facts."""
+    targets = sorted(targets, key=lambda t: t[1])
+    starts = [t[1] for t in targets]
     out: list[Task] = []
+    para_starts = [p.start for p in paras]
     for area in work_areas(heads):
-        for p in paras:
-            if p.start < area.start or p.start >= area.end:
-                continue
+        for p in paras[bisect_left(para_starts, area.start) : bisect_left(para_starts, area.end)]:
             for k, (s, text) in enumerate(sentences(p)):
                 if p.start == area.start and k == 0:
                     continue  # the heading sentence itself
                 body = text.strip().rstrip("。；;！!")
                 e = s + len(text.rstrip())
-                linked = tuple(tid for tid, a, b in targets if a >= s and b <= e)
+                lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+                linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e)
                 if len(body) < _MIN_CHARS and not linked:
                     continue
                 out.append(Task(f"t{len(out) + 1}", area.id, body, (s, s + len(body)), linked, deadline(body, plan_year)))
