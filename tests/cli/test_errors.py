@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,3 +110,18 @@ def test_debug_env_lets_an_unexpected_error_raise(
     monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", broken)
     result = invoke("extract", tiny_report, env={"BIHUAN_DEBUG": "1"})
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tiny_report: str) -> None:
+    """`bihuan extract … --json | head -0`: the reader went away before we wrote."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bihuan.cli", "extract", tiny_report, "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode("utf-8")
+    child.wait(timeout=60)
+    assert "内部错误" not in err
+    assert "Traceback" not in err

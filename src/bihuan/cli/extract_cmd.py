@@ -73,8 +73,8 @@ def extract(
     except (ReadError, ExportError) as e:
         raise CliError(e.zh, e.en) from e
     except Exception as e:
-        if os.environ.get(DEBUG_ENV):
-            raise
+        if isinstance(e, BrokenPipeError) or os.environ.get(DEBUG_ENV):
+            raise  # a reader that stopped early (| head) is no error of ours; Typer exits quietly
         raise CliError(
             f"内部错误，请把此行报告给开发者（{type(e).__name__}）",
             f"unexpected {type(e).__name__}: {e} (set {DEBUG_ENV}=1 for a traceback)",
