@@ -130,12 +130,15 @@ def _qual_before() -> tuple[tuple[str, str], ...]:
 def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     """Every quantity in one sentence, in order. Ordinals, years, slogans in quotes and numbers
     glued to Latin letters (5G, PM2.5) are not quantities."""
-    mask = _masked(sentence)
+    mask: list[bool] | None = None
     found: list[Quantity] = []
     for m in _pattern().finditer(sentence):
-        if not m.group("num") or m.group("never"):
+        if not m.group("num") or m.group("never") or not (m.group("unit") or m.group("pct") or m.group("pre")
+                                                          or m.group("points") or m.group("times") or m.group("pct1")):
             continue
         s, e = m.start(), m.end()
+        if mask is None:
+            mask = _masked(sentence)
         if mask[s] or _glued(sentence, s, e):
             continue
         chinese = not m.group("num")[0].isdigit()

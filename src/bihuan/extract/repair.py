@@ -110,7 +110,8 @@ def repair(source: str) -> Repaired:
             pos = end + 1
             continue
         pieces = _pieces(raw, pos, end)
-        lines.append(("".join(raw[a:b] for a, b in pieces), pieces, end))
+        clean = raw[pieces[0][0] : pieces[0][1]] if len(pieces) == 1 else "".join(raw[a:b] for a, b in pieces)
+        lines.append((clean, pieces, end))
         pos = end + 1
     texts = [t for t, _, _ in lines]
     layout = _is_layout([t for t in texts if t])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from bihuan.extract import rules
 from bihuan.extract.types import Role
@@ -77,12 +78,18 @@ def _heading_text(text: str, level: int) -> str:
     return head
 
 
-def _role(heading: str, parent: Role | None) -> Role:
+@cache
+def _role_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     roles = rules.sections()["roles"]
+    order = ("self_building", "review", "goals", "tasks")
+    return tuple((role, re.compile(rules.alternation(tuple(roles[role])))) for role in order)
+
+
+def _role(heading: str, parent: Role | None) -> Role:
     if parent in ("review", "self_building"):
         return parent
-    for role in ("self_building", "review", "goals", "tasks"):
-        if any(w in heading for w in roles[role]):
+    for role, pattern in _role_patterns():
+        if pattern.search(heading):
             if parent in ("goals", "tasks") and role in ("goals", "review"):
                 return "tasks"
             return role  # type: ignore[return-value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from bihuan.extract import rules
 from bihuan.extract.numbers import Quantity, find_quantities
@@ -64,6 +65,12 @@ def _words(table: str, key: str) -> tuple[str, ...]:
     return rules.words()[table][key]
 
 
+@cache
+def _has(table: str, key: str) -> re.Pattern[str]:
+    """A regex that finds any word of a word list."""
+    return re.compile(rules.alternation(_words(table, key)))
+
+
 def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, new_section: bool) -> None:
     """Update the time scope at a paragraph: its role and any time words it opens with."""
     p = scope.plan_year
@@ -72,21 +79,21 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.role = role
         scope.kind = "actual" if role == "review" else "target"
         scope.period = str(p - 1) if role == "review" else str(p)
-        if role == "review" and any(w in head for w in (*_words("periods", "term"), "五年")):
+        if role == "review" and ("五年" in head or _has("periods", "term").search(head)):
             scope.period = scope.term
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = _YEAR_AT.match(para.text)
     lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
-        if any(w in para.text[:12] for w in _words("periods", "term")):
+        if _has("periods", "term").search(para.text, 0, 12):
             scope.period = scope.term
         elif lead_years:
             scope.period = str(max(lead_years))
         elif any(para.text.startswith(w) for w in _words("periods", "last_year")):
             scope.period = str(p - 1)
         return
-    if any(w in head for w in _words("periods", "next_five")):
+    if _has("periods", "next_five").search(head):
         scope.period, scope.kind = scope.next_five, "target"
     elif year and int(year.group(1)) >= p:
         scope.period, scope.kind = year.group(1), "target"
