@@ -83,3 +83,20 @@ def test_national_reports_recall(shared_dir: Path, year: int) -> None:
     assert plan["document"]["region"] == gold["region"]
     assert plan["document"]["plan_year"] == gold["plan_year"]
     assert out["recall"] >= 0.35
+
+
+@pytest.mark.parametrize(("name", "floor"), [("shixian-2022-report", 0.93), ("shishi-2023-report", 0.88)])
+def test_own_examples(shared_dir: Path, name: str, floor: float) -> None:
+    """The project's fictional reports, written after the engine's rules: a check against overfitting."""
+    text = (ROOT / "examples" / f"{name}.txt").read_text("utf-8")
+    gold = json.loads((ROOT / "tests" / "golden" / "gold" / f"{name}.json").read_text("utf-8"))
+    plan = extract_text(text, "txt").to_dict()
+    out, _, _ = _scorer(shared_dir).score(gold["facts"], plan["indicators"], True)
+    print(f"\n{name}:", json.dumps(out, ensure_ascii=False))
+    doc = plan["document"]
+    assert (doc["region"], doc["report_date"], doc["plan_year"]) == (
+        gold["region"],
+        gold["report_date"],
+        gold["plan_year"],
+    )
+    assert out["recall"] >= floor and out["precision"] >= floor

@@ -11,7 +11,20 @@ from bihuan.extract import rules
 
 QKind = Literal["amount", "pct", "points", "times"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -94,7 +107,7 @@ def _pattern() -> re.Pattern[str]:
 @cache
 def _stop_phrases() -> re.Pattern[str]:
     phrases = rules.words()["stoplist"]["phrases"]
-    return re.compile("|".join("[“”\"]?".join(re.escape(c) for c in p) for p in phrases))
+    return re.compile("|".join('[“”"]?'.join(re.escape(c) for c in p) for p in phrases))
 
 
 def _masked(sentence: str) -> list[bool]:
@@ -115,7 +128,13 @@ def _masked(sentence: str) -> list[bool]:
     return mask
 
 
-_QUAL_AFTER = (("左右", "about"), ("上下", "about"), ("以上", "at_least"), ("以内", "at_most"), ("以下", "at_most"))
+_QUAL_AFTER = (
+    ("左右", "about"),
+    ("上下", "about"),
+    ("以上", "at_least"),
+    ("以内", "at_most"),
+    ("以下", "at_most"),
+)
 
 
 @cache
@@ -133,8 +152,18 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     mask: list[bool] | None = None
     found: list[Quantity] = []
     for m in _pattern().finditer(sentence):
-        if not m.group("num") or m.group("never") or not (m.group("unit") or m.group("pct") or m.group("pre")
-                                                          or m.group("points") or m.group("times") or m.group("pct1")):
+        if (
+            not m.group("num")
+            or m.group("never")
+            or not (
+                m.group("unit")
+                or m.group("pct")
+                or m.group("pre")
+                or m.group("points")
+                or m.group("times")
+                or m.group("pct1")
+            )
+        ):
             continue
         s, e = m.start(), m.end()
         if mask is None:
@@ -158,7 +187,11 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         value = read_number(m.group("num"))
         if value is None:
             continue
-        if chinese and kind == "amount" and _rhetorical(m.group("num"), value, m.group("unit"), m.group("scale")):
+        if (
+            chinese
+            and kind == "amount"
+            and _rhetorical(m.group("num"), value, m.group("unit"), m.group("scale"))
+        ):
             continue
         rng = None
         qual: str | None = None

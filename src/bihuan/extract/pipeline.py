@@ -12,7 +12,7 @@ from bihuan.extract.stages.checks import growth_consistency
 from bihuan.extract.stages.indicators import Fact, Scope, enter_paragraph, read_sentence
 from bihuan.extract.stages.metadata import read_metadata
 from bihuan.extract.stages.tasks import extract_tasks
-from bihuan.extract.types import Check, Document, Indicator, Plan, Section, Task
+from bihuan.extract.types import Check, Document, Indicator, Plan, Role, Section, Task
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
@@ -30,7 +30,9 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     year = doc.plan_year or 2000
     facts, checks = _facts(paras, heads, year, body_end)
     indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
-    targets = [(ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"]
+    targets = [
+        (ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"
+    ]
     tasks = [_task_span(t, rep) for t in extract_tasks(paras, heads, targets, doc.plan_year)]
     checks = growth_consistency(indicators, year) + checks
     sections = tuple(
@@ -67,9 +69,11 @@ def _year_after_review(text: str, heads: list[Heading]) -> int | None:
     return None
 
 
-def _facts(paras: list[Para], heads: list[Heading], year: int, body_end: int) -> tuple[list[Fact], list[Check]]:
+def _facts(
+    paras: list[Para], heads: list[Heading], year: int, body_end: int
+) -> tuple[list[Fact], list[Check]]:
     scope = Scope(year)
-    first_role = "review"
+    first_role: Role = "review"
     opened = {h.para: h for h in heads}
     current: Heading | None = None
     for i, p in enumerate(paras):

@@ -72,7 +72,9 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """Source pieces of one line with artifacts and inner spaces left out."""
     pieces: list[tuple[int, int]] = []
     pos = start
-    cuts = [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
+    cuts = (
+        [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
+    )
     for m in _SPACE_RUN.finditer(raw, start, end):
         a, b = m.start(), m.end()
         left, right = raw[a - 1] if a > start else "", raw[b] if b < end else ""
@@ -157,7 +159,12 @@ def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bo
         return True
     prev_full = _width(last) >= full
     terminal = bool(_TERMINAL.search(last))
-    if (para is last and _BLOCK.match(para)) or _SPACED.match(nxt) or _BLOCK.match(nxt) or _SPACED.match(last):
+    if (
+        (para is last and _BLOCK.match(para))
+        or _SPACED.match(nxt)
+        or _BLOCK.match(nxt)
+        or _SPACED.match(last)
+    ):
         return True
     if _HEADING_START.match(nxt) and (terminal or not prev_full):
         return True
@@ -167,5 +174,3 @@ def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bo
         # A level-1 heading: a short unpunctuated next line is its continuation.
         return not (_width(nxt) < full and not _PUNCT.search(nxt)) and not prev_full
     return False
-
-

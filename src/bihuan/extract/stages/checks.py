@@ -6,9 +6,7 @@ from decimal import Decimal
 
 from bihuan.extract.types import Check, Indicator
 
-_SAME_MEASURE = (
-    {"生产总值", "地区生产总值", "国内生产总值", "国民生产总值"},
-)
+_SAME_MEASURE = ({"生产总值", "地区生产总值", "国内生产总值", "国民生产总值"},)
 
 
 def _norm(name: str) -> str:

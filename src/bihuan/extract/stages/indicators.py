@@ -8,7 +8,7 @@ from functools import cache
 
 from bihuan.extract import rules
 from bihuan.extract.numbers import Quantity, find_quantities
-from bihuan.extract.segment import Para, sentences
+from bihuan.extract.segment import Para
 from bihuan.extract.stages import names as nm
 from bihuan.extract.stages.distribute import split_subjects
 from bihuan.extract.types import Check, Role
@@ -16,7 +16,9 @@ from bihuan.extract.types import Check, Role
 _YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
-_RATE_NAME = re.compile(r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$")
+_RATE_NAME = re.compile(
+    r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
+)
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
@@ -134,10 +136,18 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     if len(qs) > MAX_PER_SENTENCE:
         qs = qs[:MAX_PER_SENTENCE]
         scope.checks.append(
-            Check("sentence_too_long", False, f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文")
+            Check(
+                "sentence_too_long",
+                False,
+                f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
+            )
         )
     estimated_at = min((text.find(w) for w in _words("kind", "estimated") if w in text), default=-1)
-    growth = {i: nm.growth_word_before(text, q.start) for i, q in enumerate(qs) if q.kind in ("pct", "times", "points")}
+    growth = {
+        i: nm.growth_word_before(text, q.start)
+        for i, q in enumerate(qs)
+        if q.kind in ("pct", "times", "points")
+    }
     # A number right after a growth number and a list separator is in the same growth list.
     for i, q in enumerate(qs):
         if q.kind in ("pct", "times") and growth.get(i) is None and i and growth.get(i - 1):
@@ -172,10 +182,14 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             if inv:
                 name = inv
             elif (
-                not name or text[:lead_end].endswith("的") or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
+                not name
+                or text[:lead_end].endswith("的")
+                or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
             ) and after:
                 name = after
-        distributed = "分别" in text[floor:lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
+        distributed = (
+            "分别" in text[floor : lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
+        )
         subjects = split_subjects(name, len(group)) if (len(group) > 1 or distributed) else [name]
         if not name and last_name:
             subjects = [last_name]
@@ -197,7 +211,10 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             while gl[-1] + 1 < len(qs) and growth.get(gl[-1] + 1) == growth.get(j):
                 gl.append(gl[-1] + 1)
             gap = text[qs[group[-1]].end : growth[j][0]]  # type: ignore[index]
-            if re.fullmatch(r"[，,、]?(?:比上年|同比|比去年|较上年)?(?:分别|均)?", gap) and len(gl) in (1, len(facts)):
+            if re.fullmatch(r"[，,、]?(?:比上年|同比|比去年|较上年)?(?:分别|均)?", gap) and len(gl) in (
+                1,
+                len(facts),
+            ):
                 for n, f in enumerate(facts):
                     _add_growth(scope, f, qs[gl[min(n, len(gl) - 1)]], growth[j], text)  # type: ignore[arg-type]
                     f.end = start + qs[gl[-1]].end
@@ -210,11 +227,27 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     return
 
 
-def _fact(scope: Scope, text: str, start: int, q: Quantity, g: tuple[int, bool] | None, name: str,
-          section: str | None, estimated_at: int) -> Fact:
+def _fact(
+    scope: Scope,
+    text: str,
+    start: int,
+    q: Quantity,
+    g: tuple[int, bool] | None,
+    name: str,
+    section: str | None,
+    estimated_at: int,
+) -> Fact:
     anchor = g[0] if g else q.start
     period, kind = _sentence_period(scope, text, anchor, growth=g is not None)
-    f = Fact(name, kind, period, start + anchor if g else start + q.start, start + q.end, text.strip(), section=section)
+    f = Fact(
+        name,
+        kind,
+        period,
+        start + anchor if g else start + q.start,
+        start + q.end,
+        text.strip(),
+        section=section,
+    )
     f.estimated = 0 <= estimated_at < q.start
     if g:
         _add_growth(scope, f, q, g, text)
@@ -251,7 +284,9 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
     if f.value is None:
         f.qualifier = q.qualifier
         if q.range:
-            f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (sign * q.range[1], sign * q.range[0])
+            f.range = (
+                (sign * q.range[0], sign * q.range[1]) if sign > 0 else (sign * q.range[1], sign * q.range[0])
+            )
     else:
         f.growth_qualifier = q.qualifier
 
@@ -271,6 +306,10 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
             continue
         if i + 1 < len(qs) and qs[i + 1].kind == "amount":
             between = text[q.end : qs[i + 1].start]
-            if between and not re.search(r"[，,；;。：:、]|[和及与]$", between) and not between.startswith("，"):
+            if (
+                between
+                and not re.search(r"[，,；;。：:、]|[和及与]$", between)
+                and not between.startswith("，")
+            ):
                 out[i] = True
     return out

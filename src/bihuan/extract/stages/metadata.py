@@ -14,7 +14,9 @@ _Y = r"(\d{4}|[〇零一二三四五六七八九]{4})"
 _DATE = re.compile(_Y + r"年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日")
 _MEETING = re.compile(r"在(.{2,40}?(?:人民代表大会|人大).{0,20}?会议)上")
 _SESSION = re.compile(r"第[一二三四五六七八九十]+届")
-_SPEAKER = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?(?:县长|市长|省长|区长|旗长|州长|盟长|总理|镇长)\s*)?([\u4e00-\u9fff·]{2,4})$")
+_SPEAKER = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,6}?(?:县长|市长|省长|区长|旗长|州长|盟长|总理|镇长)\s*)?([\u4e00-\u9fff·]{2,4})$"
+)
 _PLAN_YEAR = [
     re.compile(_Y + r"年(?:经济社会发展|国民经济和社会发展|经济和社会发展)?的?主要预期目标"),
     re.compile(r"[和及]" + _Y + r"年(?:的)?(?:政府)?工作的?(?:安排|建议|任务|部署|总体要求|基本方针)"),
@@ -63,7 +65,12 @@ def read_metadata(paras: list[Para], source_format: str | None, chars: int) -> D
         region = block["national_region"]
     if date_para >= 0:
         for j in (date_para + 1, date_para - 1, date_para + 2):
-            if 0 <= j < len(paras) and is_block(paras[j].text) or 0 <= j < len(paras) and len(paras[j].text) <= 12:
+            if (
+                (0 <= j < len(paras)
+                and is_block(paras[j].text))
+                or (0 <= j < len(paras)
+                and len(paras[j].text) <= 12)
+            ):
                 m = _SPEAKER.match(paras[j].text.strip())
                 if m and not any(w in paras[j].text for w in ("报告", "摘要", "代表", "会议")):
                     speaker = m.group(1)

@@ -8,7 +8,9 @@ from functools import cache
 from bihuan.extract import rules
 
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
-_PERIOD_PREFIX = re.compile(r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]")
+_PERIOD_PREFIX = re.compile(
+    r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
+)
 _COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年)(?:相比|同期)?")
 
 
@@ -24,7 +26,11 @@ def _lists() -> dict[str, tuple[str, ...]]:
         "action": w["verbs"]["action"],
         "quals": tuple(
             sorted(
-                {*w["qualifiers"]["about_before"], *w["qualifiers"]["at_least_before"], *w["qualifiers"]["at_most_before"]},
+                {
+                    *w["qualifiers"]["about_before"],
+                    *w["qualifiers"]["at_least_before"],
+                    *w["qualifiers"]["at_most_before"],
+                },
                 key=len,
                 reverse=True,
             )
@@ -108,7 +114,24 @@ def is_only_verbs(text: str) -> bool:
     changed = True
     while rest and changed:
         changed = False
-        for v in (*lists["action"], *lists["noise"], "加快", "全力", "积极", "大力", "着力", "深入", "持续", "稳步", "有序", "高标准", "高质量", "重点", "年内", "再"):
+        for v in (
+            *lists["action"],
+            *lists["noise"],
+            "加快",
+            "全力",
+            "积极",
+            "大力",
+            "着力",
+            "深入",
+            "持续",
+            "稳步",
+            "有序",
+            "高标准",
+            "高质量",
+            "重点",
+            "年内",
+            "再",
+        ):
             if rest.endswith(v):
                 rest, changed = rest[: -len(v)], True
                 break
@@ -143,4 +166,6 @@ def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
 @cache
 def _growth_re() -> re.Pattern[str]:
     growth = rules.alternation(_lists()["growth"])
-    return re.compile(rf"({growth})(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$")
+    return re.compile(
+        rf"({growth})(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$"
+    )

@@ -78,5 +78,14 @@ def extract_tasks(
                 linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e)
                 if len(body) < _MIN_CHARS and not linked:
                     continue
-                out.append(Task(f"t{len(out) + 1}", area.id, body, (s, s + len(body)), linked, deadline(body, plan_year)))
+                out.append(
+                    Task(
+                        f"t{len(out) + 1}",
+                        area.id,
+                        body,
+                        (s, s + len(body)),
+                        linked,
+                        deadline(body, plan_year),
+                    )
+                )
     return out
