@@ -67,7 +67,7 @@ def grown(text: str, size_mb: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="timed runs on the report (default 50)")
-    parser.add_argument("--big-runs", type=int, default=3, help="timed runs per grown size (default 3)")
+    parser.add_argument("--big-runs", type=int, default=5, help="timed runs per grown size (default 5)")
     args = parser.parse_args()
 
     path = CORPUS_REPORT
