@@ -12,7 +12,7 @@ from bihuan.extract.stages.checks import growth_consistency
 from bihuan.extract.stages.indicators import Fact, Scope, enter_paragraph, read_sentence
 from bihuan.extract.stages.metadata import read_metadata
 from bihuan.extract.stages.tasks import extract_tasks
-from bihuan.extract.types import Check, Document, Indicator, Plan, Role, Section, Task
+from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
@@ -113,5 +113,3 @@ def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
 def _task_span(t: Task, rep: Repaired) -> Task:
     return Task(t.id, t.section, t.text, rep.span(*t.span), t.indicators, t.deadline, t.lead)
 
-
-__all__ = ["Document", "extract_text"]

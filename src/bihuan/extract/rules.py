@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -75,6 +76,4 @@ def sections() -> dict[str, Any]:
 
 def alternation(items: tuple[str, ...]) -> str:
     """A regex alternation of literal words, longest first."""
-    import re
-
     return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
