@@ -35,6 +35,8 @@ _TERMINAL = re.compile(r"[。！？：；!?;:][”’」』）)\"']?$")
 _SPACED = re.compile(r"^(?:[\u4e00-\u9fff] +){1,}[\u4e00-\u9fff]$")
 _BLOCK = re.compile(r"^(?:[（(](?:摘要|节选|全文)[）)]|政府工作报告|——.*|--.*)$")
 _SPACE_RUN = re.compile(r" +")
+# A middle dot between digits is a decimal point in some printed reports (14·1%).
+_DOT_DECIMAL = re.compile(r"(?<=\d) ?[·・•∙] ?(?=\d)")
 _PUNCT = re.compile(r"[。，；：！？]")
 
 
@@ -102,7 +104,7 @@ def _is_layout(lines: list[str]) -> bool:
 
 def repair(source: str) -> Repaired:
     """Rejoin broken lines, drop artifacts and spaces, normalise full-width characters."""
-    raw = source.translate(_FULLWIDTH)
+    raw = _DOT_DECIMAL.sub(lambda m: m.group().replace(m.group().strip(), "."), source.translate(_FULLWIDTH))
     lines: list[tuple[str, list[tuple[int, int]], int]] = []  # (clean text, pieces, source end)
     pos = 0
     for line in raw.split("\n"):

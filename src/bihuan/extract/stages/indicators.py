@@ -15,6 +15,7 @@ from bihuan.extract.types import Check, Role
 
 _YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
+_YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
@@ -53,6 +54,11 @@ class Scope:
     kind: str = "actual"
     facts: list[Fact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    # The section reviews the outgoing term (过去五年): a year named in a sentence holds for
+    # that sentence (and the clauses joined to it by ；) only, not for the paragraph.
+    term_section: bool = False
+    carry: str | None = None  # the year a sentence opened with, until its 。
+    clause_open: bool = False  # the last sentence ended with ；
 
     @property
     def term(self) -> str:
@@ -61,6 +67,13 @@ class Scope:
     @property
     def next_five(self) -> str:
         return f"{self.plan_year}-{self.plan_year + 4}"
+
+
+@cache
+def _bridge() -> re.Pattern[str]:
+    """What may stand between a value and the growth that belongs to it."""
+    words = rules.alternation(_words("growth", "bridge"))
+    return re.compile(rf"(?:[，,、]?(?:{words}))*[，,、]?(?:分别|均)?")
 
 
 def _words(table: str, key: str) -> tuple[str, ...]:
@@ -77,18 +90,24 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     """Update the time scope at a paragraph: its role and any time words it opens with."""
     p = scope.plan_year
     head = para.text[:24]
+    scope.carry, scope.clause_open = None, False
     if new_section or role != scope.role:
         scope.role = role
         scope.kind = "actual" if role == "review" else "target"
         scope.period = str(p - 1) if role == "review" else str(p)
+        scope.term_section = False
         if role == "review" and ("五年" in head or _has("periods", "term").search(head)):
             scope.period = scope.term
+            # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
+            scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = _YEAR_AT.match(para.text)
     lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
         if _has("periods", "term").search(para.text, 0, 12):
+            scope.period = scope.term
+        elif scope.term_section:
             scope.period = scope.term
         elif lead_years:
             scope.period = str(max(lead_years))
@@ -112,24 +131,54 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
     if by and int(by[-1].group(1)) > scope.plan_year - 1:
         return by[-1].group(1), "target"
     if scope.role == "review" or scope.kind == "actual":
-        if any(w in before for w in _words("periods", "term")):
-            return scope.term, "actual"
-        cmp_ = _COMPARE.search(before)
-        if cmp_:
-            y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
-            return (f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)), "actual"
-        year = _YEAR_AT.match(text) if pos < _WINDOW else None
-        if year and int(year.group(1)) < scope.plan_year:
-            return year.group(1), "actual"
-        if any(text.startswith(w) for w in _words("periods", "last_year")) and scope.period != scope.term:
-            return str(scope.plan_year - 1), "actual"
+        period = _review_period(scope, text, before, pos, growth)
+        if period:
+            return period, "actual"
     elif any(w in before for w in _words("periods", "next_five")):
         return scope.next_five, "target"
     return scope.period, scope.kind
 
 
+def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> str | None:
+    """In a review, the time word nearest before the quantity decides its period."""
+    marks: list[tuple[int, str]] = []
+    term_at = max((before.rfind(w) for w in _words("periods", "term")), default=-1)
+    if term_at >= 0:
+        marks.append((term_at, scope.term))
+    cmp_ = None
+    for cmp_ in _COMPARE.finditer(before):
+        pass
+    if cmp_:
+        y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
+        marks.append((cmp_.start(), f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
+    offset = len(text[: max(0, pos - _WINDOW)])
+    for m in _YEAR_IN.finditer(before):
+        if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
+            marks.append((m.start(), m.group(1)))
+    if offset == 0 and any(text.startswith(w) for w in _words("periods", "last_year")):
+        if scope.period != scope.term or scope.term_section:
+            marks.append((0, str(scope.plan_year - 1)))
+    if not marks and scope.carry:
+        marks.append((-1, scope.carry))
+    if not marks:
+        return None
+    period = max(marks)[1]
+    if growth and "-" not in period and (scope.term_section or term_at >= 0):
+        window = before[-12:]
+        if any(w in window for w in _words("growth", "annual")):
+            return scope.term
+    return period
+
+
 def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> None:
     """All facts of one sentence, appended to the scope."""
+    if not scope.clause_open:
+        scope.carry = None
+    scope.clause_open = text.rstrip().endswith(("；", ";"))
+    if scope.term_section:
+        opened = _YEAR_AT.match(text)
+        if opened and int(opened.group(1)) < scope.plan_year:
+            scope.carry = opened.group(1)
     qs = find_quantities(text, MAX_PER_SENTENCE + 1)
     if not qs:
         return
@@ -211,7 +260,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             while gl[-1] + 1 < len(qs) and growth.get(gl[-1] + 1) == growth.get(j):
                 gl.append(gl[-1] + 1)
             gap = text[qs[group[-1]].end : growth[j][0]]  # type: ignore[index]
-            if re.fullmatch(r"[，,、]?(?:比上年|同比|比去年|较上年)?(?:分别|均)?", gap) and len(gl) in (
+            if _bridge().fullmatch(gap) and len(gl) in (
                 1,
                 len(facts),
             ):
