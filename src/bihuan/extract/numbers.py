@@ -128,13 +128,13 @@ def _masked(sentence: str) -> list[bool]:
     return mask
 
 
-_QUAL_AFTER = (
-    ("左右", "about"),
-    ("上下", "about"),
-    ("以上", "at_least"),
-    ("以内", "at_most"),
-    ("以下", "at_most"),
-)
+@cache
+def _qual_after() -> tuple[tuple[str, str], ...]:
+    q = rules.words()["qualifiers"]
+    pairs = [(w, "about") for w in q["about_after"]]
+    pairs += [(w, "at_least") for w in q["at_least_tail"]]
+    pairs += [(w, "at_most") for w in q["at_most_after"]]
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 @cache
@@ -202,8 +202,8 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             rng, qual = (value, hi), "range"
         if m.group("more") or m.group("more2"):
             qual = "at_least"
-        tail = sentence[e : e + 2]
-        for word, q in _QUAL_AFTER:
+        tail = sentence[e : e + 8]
+        for word, q in _qual_after():
             if tail.startswith(word):
                 qual, e = qual or q, e + len(word)
                 break

@@ -18,7 +18,7 @@ _BY_YEAR = re.compile(r"到(\d{4})年")
 _YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _RATE_NAME = re.compile(
-    r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
+    r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
 )
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
@@ -136,6 +136,10 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
             return period, "actual"
     elif any(w in before for w in _words("periods", "next_five")):
         return scope.next_five, "target"
+    else:
+        named = [m.group(1) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year]
+        if named:
+            return named[-1], "target"
     return scope.period, scope.kind
 
 
@@ -223,7 +227,12 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 break
             group.append(nxt)
         lead_end = g[0] if g else q.start
+        if i and modifier[i - 1] and qs[i - 1].start and text[qs[i - 1].start - 1] in "由从":
+            # 进出口总额由1655亿美元增加到3251亿美元: the name stands before the starting value.
+            lead_end = qs[i - 1].start - 1
         name, dropped = nm.name_before(text, lead_end, floor)
+        if nm.is_filler(name):
+            name = ""
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]
             inv = nm.invest_name(text, q.end, verb_text)
@@ -308,12 +317,27 @@ def _fact(
         if rate:
             # 经济增长速度预定为8% is a growth, 减少幅度在25%左右 a decrease.
             sign = -1.0 if rate.group("down") else 1.0
-            f.name = f.name[: rate.start()] or f.name
+            f.name = _growth_name(f.name[: rate.start()]) or f.name
             f.growth_pct, f.basis, f.value, f.unit = sign * q.value, "yoy", None, None
             if q.range:
                 f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (-q.range[1], -q.range[0])
     f.name = _tidy(f.name)
+    if g:
+        f.name = _growth_name(f.name)
+    if f.growth_pct is not None and f.value is None and _is_price(f.name):
+        # Prices rise by a level: 零售物价上涨2.9% is 物价涨幅 2.9%.
+        f.value, f.unit, f.growth_pct, f.basis = f.growth_pct, "%", None, None
+        f.qualifier, f.growth_qualifier = f.qualifier or f.growth_qualifier, None
     return f
+
+
+def _growth_name(name: str) -> str:
+    """经济 alone is not a measure: 经济增长 is."""
+    return name + "增长" if name in _words("names", "growth_named") else name
+
+
+def _is_price(name: str) -> bool:
+    return name.endswith(_words("names", "price"))
 
 
 def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: str) -> None:

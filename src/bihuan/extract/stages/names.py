@@ -37,6 +37,7 @@ def _lists() -> dict[str, tuple[str, ...]]:
         ),
         "growth": tuple(sorted({*w["growth"]["up"], *w["growth"]["down"]}, key=len, reverse=True)),
         "annual": w["growth"]["annual"],
+        "filler": w["names"]["filler"],
     }
 
 
@@ -61,6 +62,23 @@ def clean_lead(text: str) -> str:
     if m and m.end() < len(text):
         text = text[m.end() :]
     return text.strip("的、和及与 ")
+
+
+def is_filler(text: str) -> bool:
+    """Nothing but time words, prefixes and adverbs (五年, 1992年, 年均实际): not a name."""
+    if not text:
+        return True
+    rest = text
+    while rest:
+        m = _lead_re().match(rest)
+        if m and m.end():
+            rest = rest[m.end() :]
+            continue
+        word = next((w for w in _lists()["filler"] if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word) :]
+    return True
 
 
 def clean_tail(text: str) -> tuple[str, bool]:
@@ -167,5 +185,5 @@ def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
 def _growth_re() -> re.Pattern[str]:
     growth = rules.alternation(_lists()["growth"])
     return re.compile(
-        rf"({growth})(?:了|均|分别|为|达|达到|到|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$"
+        rf"({growth})(?:了|均|分别|为|达|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$"
     )

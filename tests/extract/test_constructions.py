@@ -1,0 +1,117 @@
+"""Parameter table: sentences the team wrote, one hard construction each, and the facts they hold.
+
+Each row is read inside a small invented report (示例县, plan year 2024), so the period rules
+apply as in a whole report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bihuan.extract import extract_text
+
+HEAD = "政府工作报告\n——2024年1月10日在示例县第十八届人民代表大会第三次会议上\n县长 王示例\n"
+YEAR_REVIEW = "一、2023年工作回顾"
+TERM_REVIEW = "一、过去五年工作回顾"
+
+Row = tuple[str, str, str, float | None, str | None, float | None, str | None]
+
+
+def facts(review: str = "", plan: str = "", review_head: str = YEAR_REVIEW) -> list[Row]:
+    text = f"{HEAD}{review_head}\n{review}\n二、2024年工作安排\n{plan}\n"
+    return [
+        (i.kind, i.period, i.name, i.value, i.unit, i.growth_pct, i.qualifier)
+        for i in extract_text(text).indicators
+    ]
+
+
+REVIEW_ROWS: list[tuple[str, list[Row]]] = [
+    (  # a clause between the value and its growth
+        "全县生产总值达到152.6亿元，按可比价格计算，比上年增长4.8%。",
+        [("actual", "2023", "生产总值", 152.6, "亿元", 4.8, None)],
+    ),
+    (
+        "城镇居民人均可支配收入达到5160元，实际增长6%。",
+        [("actual", "2023", "城镇居民人均可支配收入", 5160.0, "元", 6.0, None)],
+    ),
+    (  # 经济 names no measure alone; a price's rise is a level in %
+        "全年经济增长5.5%，居民消费价格上涨1.8%。",
+        [
+            ("actual", "2023", "经济增长", None, None, 5.5, None),
+            ("actual", "2023", "居民消费价格", 1.8, "%", None, None),
+        ],
+    ),
+    (  # from … to …: the end value, named before the start value
+        "财政收入由8.2亿元增加到9.4亿元。",
+        [("actual", "2023", "财政收入", 9.4, "亿元", None, None)],
+    ),
+    (  # 下降到 gives a level, not a change
+        "城镇登记失业率下降到3.1%。",
+        [("actual", "2023", "城镇登记失业率", 3.1, "%", None, None)],
+    ),
+    (  # a clause with only a time word takes the subject before it
+        "外贸进出口总额增长1.3倍，年末达到56亿美元。",
+        [
+            ("actual", "2023", "外贸进出口总额", None, None, 130.0, None),
+            ("actual", "2023", "外贸进出口总额", 56.0, "亿美元", None, None),
+        ],
+    ),
+    (  # a middle dot between digits is a decimal point
+        "储蓄余额增长6·5%。",
+        [("actual", "2023", "储蓄余额", None, None, 6.5, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), REVIEW_ROWS)
+def test_review_sentences(sentence: str, expected: list[Row]) -> None:
+    assert facts(review=sentence) == expected
+
+
+TERM_ROWS: list[tuple[str, list[Row]]] = [
+    (  # the year holds for the value; the annual average is the term's
+        "2023年粮食产量达到52万吨，五年平均每年增长2.1%。",
+        [
+            ("actual", "2023", "粮食产量", 52.0, "万吨", None, None),
+            ("actual", "2019-2023", "粮食产量", None, None, 2.1, None),
+        ],
+    ),
+    (
+        "五年来，城乡居民储蓄存款余额达到460亿元。",
+        [("actual", "2019-2023", "城乡居民储蓄存款余额", 460.0, "亿元", None, None)],
+    ),
+    (  # the year carries over ； but not past 。
+        "2023年，城镇居民人均可支配收入达到41000元，年均实际增长6%；农村居民人均可支配收入达到19000元。"
+        "城镇新增就业1.2万人。",
+        [
+            ("actual", "2023", "城镇居民人均可支配收入", 41000.0, "元", None, None),
+            ("actual", "2019-2023", "城镇居民人均可支配收入", None, None, 6.0, None),
+            ("actual", "2023", "农村居民人均可支配收入", 19000.0, "元", None, None),
+            ("actual", "2019-2023", "城镇新增就业", 1.2, "万人", None, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), TERM_ROWS)
+def test_term_review_sentences(sentence: str, expected: list[Row]) -> None:
+    assert facts(review=sentence, review_head=TERM_REVIEW) == expected
+
+
+PLAN_ROWS: list[tuple[str, list[Row]]] = [
+    (
+        "经济增长预期为6%左右，物价涨幅控制在3%以内，全社会固定资产投资增长10%或者更多一些。",
+        [
+            ("target", "2024", "经济增长", None, None, 6.0, "about"),
+            ("target", "2024", "物价", 3.0, "%", None, "at_most"),
+            ("target", "2024", "全社会固定资产投资", None, None, 10.0, "at_least"),
+        ],
+    ),
+    ("争取2026年粮食产量达到55万吨。", [("target", "2026", "粮食产量", 55.0, "万吨", None, None)]),
+    ("经济增长速度的调控目标定为6%。", [("target", "2024", "经济增长", None, None, 6.0, None)]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PLAN_ROWS)
+def test_plan_sentences(sentence: str, expected: list[Row]) -> None:
+    assert facts(plan=sentence) == expected
