@@ -56,6 +56,32 @@ REVIEW_ROWS: list[tuple[str, list[Row]]] = [
             ("actual", "2023", "外贸进出口总额", 56.0, "亿美元", None, None),
         ],
     ),
+    (  # a clause that names nothing (a price note) is skipped for the name
+        "农村居民人均可支配收入，考虑价格下降因素，比上年实际增长4.3%。",
+        [("actual", "2023", "农村居民人均可支配收入", None, None, 4.3, None)],
+    ),
+    (  # a bare 万 counts people; an adverb before the verb is dropped
+        "农村贫困人口再减少1.2万以上，扫除350万青壮年文盲。",
+        [
+            ("actual", "2023", "农村贫困人口减少", 1.2, "万", None, "at_least"),
+            ("actual", "2023", "青壮年文盲", 350.0, "万", None, None),
+        ],
+    ),
+    (  # 岁 after an age measure; 自然增长率 is a level
+        "平均期望寿命达到78.2岁，人口自然增长率下降到3.2‰。",
+        [
+            ("actual", "2023", "平均期望寿命", 78.2, "岁", None, None),
+            ("actual", "2023", "人口自然增长率", 3.2, "‰", None, None),
+        ],
+    ),
+    (  # short product names stand for the topic's 产量; a note inside a name is kept
+        "主要产品产量继续增加，原煤达到1.2亿吨，钢突破700万吨，化肥（折纯）达到19万吨。",
+        [
+            ("actual", "2023", "原煤产量", 1.2, "亿吨", None, None),
+            ("actual", "2023", "钢产量", 700.0, "万吨", None, "at_least"),
+            ("actual", "2023", "化肥产量", 19.0, "万吨", None, None),
+        ],
+    ),
     (  # a middle dot between digits is a decimal point
         "储蓄余额增长6·5%。",
         [("actual", "2023", "储蓄余额", None, None, 6.5, None)],

@@ -94,12 +94,14 @@ def _pattern() -> re.Pattern[str]:
     u = rules.units()
     base = rules.alternation(u.all)
     never = rules.alternation(u.never)
+    people = rules.alternation(rules.words()["numbers"]["bare_scale_nouns"])
     dash = r"[－\-~～—至到]"
     return re.compile(
         rf"(?P<pre>百分之)?(?P<num>{_NUM})"
         rf"(?:(?P<pct1>%)?{dash}(?:百分之)?(?P<num2>{_NUM}))?"
         rf"(?:(?P<pct>%|‰)|(?P<points>个百分点)|(?P<times>倍)"
         rf"|(?P<more>多|余|来)?(?P<scale>万亿|亿|万)?(?P<more2>多|余)?(?P<unit>{base})"
+        rf"|(?P<bare>万亿|亿|万)(?P<more3>多|余)?(?=(?:以上|左右)?(?:[，。；、,;]|$|{people}))"
         rf"|(?P<never>{never}))?"
     )
 
@@ -154,9 +156,11 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     for m in _pattern().finditer(sentence):
         if (
             not m.group("num")
-            or m.group("never")
+            or (m.group("never") and not _age(sentence, m))
             or not (
                 m.group("unit")
+                or m.group("bare")
+                or m.group("never")
                 or m.group("pct")
                 or m.group("pre")
                 or m.group("points")
@@ -182,6 +186,8 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             kind, unit = "times", "倍"
         elif m.group("unit"):
             kind, unit = "amount", (m.group("scale") or "") + m.group("unit")
+        elif m.group("bare") or m.group("never"):
+            kind, unit = "amount", m.group("bare") or m.group("never")
         else:
             continue
         value = read_number(m.group("num"))
@@ -200,7 +206,7 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             if hi is None or hi <= value:
                 continue
             rng, qual = (value, hi), "range"
-        if m.group("more") or m.group("more2"):
+        if m.group("more") or m.group("more2") or m.group("more3"):
             qual = "at_least"
         tail = sentence[e : e + 8]
         for word, q in _qual_after():
@@ -217,6 +223,13 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         if len(found) >= limit:
             break
     return found
+
+
+def _age(sentence: str, m: re.Match[str]) -> bool:
+    """平均期望寿命达到70.8岁: 岁 is a unit only after an age measure."""
+    return m.group("never") == "岁" and any(
+        w in sentence[max(0, m.start() - 12) : m.start()] for w in rules.words()["numbers"]["age_names"]
+    )
 
 
 def _rhetorical(num: str, value: float, unit: str, scale: str | None) -> bool:

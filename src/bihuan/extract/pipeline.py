@@ -112,4 +112,3 @@ def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
 
 def _task_span(t: Task, rep: Repaired) -> Task:
     return Task(t.id, t.section, t.text, rep.span(*t.span), t.indicators, t.deadline, t.lead)
-

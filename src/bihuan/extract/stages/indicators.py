@@ -159,6 +159,9 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     for m in _YEAR_IN.finditer(before):
         if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
             marks.append((m.start(), m.group(1)))
+    yoy = max((before.rfind(w) for w in _words("periods", "vs_last_year")), default=-1)
+    if yoy >= 0 and growth:
+        marks.append((yoy, str(scope.plan_year - 1)))
     if offset == 0 and any(text.startswith(w) for w in _words("periods", "last_year")):
         if scope.period != scope.term or scope.term_section:
             marks.append((0, str(scope.plan_year - 1)))
@@ -230,9 +233,18 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         if i and modifier[i - 1] and qs[i - 1].start and text[qs[i - 1].start - 1] in "由从":
             # 进出口总额由1655亿美元增加到3251亿美元: the name stands before the starting value.
             lead_end = qs[i - 1].start - 1
-        name, dropped = nm.name_before(text, lead_end, floor)
+        name, dropped = nm.name_before(text, lead_end, floor, reach_back=g is not None)
         if nm.is_filler(name):
             name = ""
+        elif (
+            len(nm.without_notes(name)) <= 2
+            and q.kind == "amount"
+            and q.unit not in rules.units().money
+            and not _has_verb(name)
+        ):
+            # 主要工业产品产量继续增加，原煤达到10.9亿吨: 原煤 stands for 原煤产量.
+            head = next((w for w in _words("names", "topic_heads") if w in text[:lead_end]), None)
+            name = nm.without_notes(name) + head if head and not name.endswith(head) else name
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]
             inv = nm.invest_name(text, q.end, verb_text)
@@ -310,10 +322,12 @@ def _fact(
     if g:
         _add_growth(scope, f, q, g, text)
     elif q.kind == "points":
-        f.value, f.unit = q.value, q.unit
+        f.value, f.unit, f.qualifier = q.value, q.unit, q.qualifier
     else:
         f.value, f.unit, f.qualifier, f.range = q.value, q.unit, q.qualifier, q.range
         rate = _RATE_NAME.search(f.name) if q.kind == "pct" else None
+        if rate and f.name.endswith(_words("names", "rate_measures")):
+            rate = None
         if rate:
             # 经济增长速度预定为8% is a growth, 减少幅度在25%左右 a decrease.
             sign = -1.0 if rate.group("down") else 1.0
@@ -331,6 +345,10 @@ def _fact(
     return f
 
 
+def _has_verb(name: str) -> bool:
+    return any(w in name for w in (*_words("growth", "up"), *_words("growth", "down")))
+
+
 def _growth_name(name: str) -> str:
     """经济 alone is not a measure: 经济增长 is."""
     return name + "增长" if name in _words("names", "growth_named") else name
@@ -343,7 +361,7 @@ def _is_price(name: str) -> bool:
 def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: str) -> None:
     sign = -1.0 if g[1] else 1.0
     if q.kind == "points":
-        f.value, f.unit = sign * q.value, q.unit
+        f.value, f.unit, f.qualifier = sign * q.value, q.unit, q.qualifier
         return
     pct = q.value * 100 if q.kind == "times" else q.value
     f.growth_pct = round(sign * pct, 6)
@@ -365,7 +383,12 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 
 def _tidy(name: str) -> str:
-    return name.strip("，、；：,;: ")
+    name = name.strip("，、；：,;: ")
+    for adverb in _words("names", "inner_adverbs"):
+        k = name.find(adverb, 2)
+        if k > 0 and name.startswith(_words("growth", "up") + _words("growth", "down"), k + len(adverb)):
+            name = name[:k] + name[k + len(adverb) :]
+    return name
 
 
 def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:

@@ -65,11 +65,8 @@ def read_metadata(paras: list[Para], source_format: str | None, chars: int) -> D
         region = block["national_region"]
     if date_para >= 0:
         for j in (date_para + 1, date_para - 1, date_para + 2):
-            if (
-                (0 <= j < len(paras)
-                and is_block(paras[j].text))
-                or (0 <= j < len(paras)
-                and len(paras[j].text) <= 12)
+            if (0 <= j < len(paras) and is_block(paras[j].text)) or (
+                0 <= j < len(paras) and len(paras[j].text) <= 12
             ):
                 m = _SPEAKER.match(paras[j].text.strip())
                 if m and not any(w in paras[j].text for w in ("报告", "摘要", "代表", "会议")):

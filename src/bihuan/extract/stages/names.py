@@ -7,6 +7,8 @@ from functools import cache
 
 from bihuan.extract import rules
 
+_NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
+_DIGIT = re.compile(r"\d")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
@@ -51,7 +53,24 @@ def _lead_re() -> re.Pattern[str]:
 @cache
 def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lists = _lists()
-    extra = ("分别", "均", "都", "了", "已", "的", "仍", "再", "将", "要", "比上年", "同比", "较上年")
+    extra = (
+        "分别",
+        "均",
+        "都",
+        "了",
+        "已",
+        "的",
+        "实际",
+        "已经",
+        "仍然",
+        "仍",
+        "再",
+        "将",
+        "要",
+        "比上年",
+        "同比",
+        "较上年",
+    )
     words = rules.alternation((*lists["tail"], *lists["quals"], *lists["annual"], *extra))
     return re.compile(rf"(?:{_COMPARE.pattern}|{words})+$"), re.compile(rules.alternation(lists["tail"]))
 
@@ -62,6 +81,11 @@ def clean_lead(text: str) -> str:
     if m and m.end() < len(text):
         text = text[m.end() :]
     return text.strip("的、和及与 ")
+
+
+def without_notes(name: str) -> str:
+    """化肥（折纯） → 化肥."""
+    return _NOTE.sub("", name)
 
 
 def is_filler(text: str) -> bool:
@@ -92,12 +116,25 @@ def clean_tail(text: str) -> tuple[str, bool]:
     return text.strip("、，,和及与 "), dropped
 
 
-def name_before(sentence: str, start: int, floor: int) -> tuple[str, bool]:
-    """The name written before position `start`, not reaching back past `floor` or a comma."""
+def name_before(sentence: str, start: int, floor: int, reach_back: bool = False) -> tuple[str, bool]:
+    """The name written before position `start`, not reaching back past `floor` or a comma
+    (with `reach_back`, past commas of clauses that name nothing)."""
     seg = sentence[max(floor, start - 80) : start]
-    cuts = [m.end() for m in _BOUNDARY.finditer(seg)]
+    inside = {k for m in _NOTE.finditer(seg) for k in range(m.start(), m.end())}
+    cuts = [m.end() for m in _BOUNDARY.finditer(seg) if m.start() not in inside]
     if cuts:
-        seg = seg[cuts[-1] :]
+        # 农村居民人均纯收入，考虑价格下降因素，比上年实际增长4.3%: skip clauses that name nothing.
+        starts = [0, *cuts] if reach_back and floor == 0 and start <= 80 else cuts
+        k = len(starts) - 1
+        while (
+            reach_back
+            and k > 0
+            and seg[starts[k] - 1] in "，,"
+            and not _DIGIT.search(seg, starts[k - 1], starts[k])
+            and is_filler(clean_lead(clean_tail(seg[starts[k] :])[0]))
+        ):
+            k -= 1
+        seg = seg[starts[k] : starts[k + 1] - 1] if k < len(starts) - 1 else seg[starts[k] :]
     elif floor:
         # Right after another quantity: its object ends at the list separator.
         last = max(seg.rfind("、"), seg.rfind("和"), seg.rfind("及"))
@@ -184,6 +221,4 @@ def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
 @cache
 def _growth_re() -> re.Pattern[str]:
     growth = rules.alternation(_lists()["growth"])
-    return re.compile(
-        rf"({growth})(?:了|均|分别|为|达|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$"
-    )
+    return re.compile(rf"({growth})(?:了|均|分别|为|达|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$")
