@@ -149,9 +149,7 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     term_at = max((before.rfind(w) for w in _words("periods", "term")), default=-1)
     if term_at >= 0:
         marks.append((term_at, scope.term))
-    cmp_ = None
-    for cmp_ in _COMPARE.finditer(before):
-        pass
+    cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
     if cmp_:
         y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
         marks.append((cmp_.start(), f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
