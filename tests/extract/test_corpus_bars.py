@@ -74,7 +74,8 @@ def test_fumeng_spans_point_at_the_source(fumeng: tuple[dict, dict, ModuleType],
 
 @pytest.mark.parametrize("year", [1992, 1993, 1994, 1995, 1997, 1998, 1999])
 def test_national_reports_recall(shared_dir: Path, year: int) -> None:
-    """Printed, not a bar: the 1990s national reports are measured and tracked, not yet passed."""
+    """The 1990s national reports (a different register: State Council, term reviews, Chinese
+    numerals): figures are printed, and each must keep at least 0.70 recall (0.73-0.86 now)."""
     text = (shared_dir / "corpus" / f"national-{year}-report.txt").read_text("utf-8")
     gold = json.loads((shared_dir / "gold" / f"national-{year}-report.json").read_text("utf-8"))
     plan = extract_text(text, "txt").to_dict()
@@ -82,7 +83,7 @@ def test_national_reports_recall(shared_dir: Path, year: int) -> None:
     print(f"\nnational-{year}:", json.dumps(out, ensure_ascii=False))
     assert plan["document"]["region"] == gold["region"]
     assert plan["document"]["plan_year"] == gold["plan_year"]
-    assert out["recall"] >= 0.35
+    assert out["recall"] >= 0.70
 
 
 @pytest.mark.parametrize(("name", "floor"), [("shixian-2022-report", 0.93), ("shishi-2023-report", 0.88)])

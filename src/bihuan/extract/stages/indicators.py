@@ -134,12 +134,14 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
         period = _review_period(scope, text, before, pos, growth)
         if period:
             return period, "actual"
-    elif any(w in before for w in _words("periods", "next_five")):
-        return scope.next_five, "target"
     else:
-        named = [m.group(1) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year]
-        if named:
-            return named[-1], "target"
+        # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年.
+        marks = [(before.rfind(w), scope.next_five) for w in _words("periods", "next_five")]
+        marks += [(m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year]
+        marks += [(before.rfind(w), str(scope.plan_year)) for w in _words("periods", "this_year")]
+        at, period = max(marks)
+        if at >= 0:
+            return period, "target"
     return scope.period, scope.kind
 
 
@@ -288,7 +290,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                     f.end = start + qs[gl[-1]].end
                 used.update(gl)
         for f in facts:
-            if f.name:
+            if len(f.name) > 1:  # one character (只有849天) names nothing
                 scope.facts.append(f)
                 last_name = f.name
         i += 1
