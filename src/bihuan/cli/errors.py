@@ -106,3 +106,7 @@ class BihuanGroup(ChineseHelpOption, TyperGroup):
         except typer.Abort:
             fail("已中止", "aborted", 1)
         sys.exit(status if isinstance(status, int) else 0)
+
+
+class BihuanSubGroup(ChineseHelpOption, TyperGroup):
+    """A command group under `bihuan` (plan, units …); errors are handled by the top group."""

@@ -7,14 +7,14 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import extract_cmd
+from bihuan.cli import extract_cmd, ledger_cmds
 from bihuan.cli.errors import BihuanCommand, BihuanGroup
 
 app = typer.Typer(
     cls=BihuanGroup,
     name="bihuan",
     help="bihuan（闭环）：把政府工作报告读成目标与任务清单，供部署、督导、考核使用。",
-    epilog="示例：\n· bihuan extract 报告.txt\n· bihuan extract 报告.docx --xlsx 任务分解.xlsx\n· bihuan extract --help（查看全部选项）",
+    epilog="示例：\n· bihuan extract 报告.txt\n· bihuan plan import 报告.docx\n· bihuan assign confirm\n· bihuan status\n· bihuan 某命令 --help（查看全部选项）",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -26,6 +26,21 @@ app.command(
     epilog=extract_cmd.EPILOG,
     no_args_is_help=True,
 )(extract_cmd.extract)
+
+
+for sub in (
+    ledger_cmds.plan_app,
+    ledger_cmds.units_app,
+    ledger_cmds.assign_app,
+    ledger_cmds.progress_app,
+):
+    app.add_typer(sub)
+app.command(
+    "status",
+    cls=BihuanCommand,
+    help=ledger_cmds.status.__doc__,
+    epilog=ledger_cmds.STATUS_EPILOG,
+)(ledger_cmds.status)
 
 
 def _show_version(value: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,7 +28,13 @@ MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 
 
 def write_xlsx(plan: Plan, path: str | os.PathLike[str]) -> Path:
-    """Write the workbook to `path` atomically; return the path written. Raises ExportError."""
+    """Write the plan's workbook to `path` atomically; return the path written. Raises ExportError."""
+    return save_workbook(lambda: build_workbook(plan), path)
+
+
+def save_workbook(build: Callable[[], Workbook], path: str | os.PathLike[str]) -> Path:
+    """Check `path`, build the workbook and write it through a temporary file, so a reader never
+    sees half a file and a failure leaves any earlier file as it was."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ExportError(
@@ -39,7 +45,7 @@ def write_xlsx(plan: Plan, path: str | os.PathLike[str]) -> Path:
         raise ExportError(f"目录不存在：{directory}", f"no such directory: {directory}")
     if target.is_dir():
         raise ExportError(f"这是一个目录，不能写成 Excel 文件：{target}", f"is a directory: {target}")
-    workbook = build_workbook(plan)
+    workbook = build()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as e:
@@ -98,11 +104,11 @@ def _fill(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    widths = [_width(h) for h in header]
+    widths = [display_width(h) for h in header]
     for row in rows:
-        sheet.append([_clean(v) for v in row])
+        sheet.append([clean(v) for v in row])
         for col, value in enumerate(row):
-            widths[col] = max(widths[col], _width(value))
+            widths[col] = max(widths[col], display_width(value))
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             if cell.data_type == "f":  # a quote that starts with "=" is text, not a formula
@@ -114,12 +120,12 @@ def _fill(
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def _clean(value: Cell) -> Cell:
+def clean(value: Cell) -> Cell:
     """No control characters (openpyxl rejects them), no more than Excel holds in a cell."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS] if isinstance(value, str) else value
 
 
-def _width(value: Cell) -> int:
+def display_width(value: Cell) -> int:
     """Display width: CJK and full-width characters count double."""
     text = value if isinstance(value, str) else ("" if value is None else number_text(value))
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -1,0 +1,217 @@
+"""The ledger's tables. Rows are only ever added: corrections, reassignments and new reports are
+new rows with who and when, and the current state is derived (the newest row wins).
+
+A plan is a `Document` (one region's report for one plan year) with one `Revision` per distinct
+text imported; sections, indicators and tasks belong to a revision. Assignments and progress
+refer to a task by its document and `key` (a hash of its text), so they stay attached when a
+corrected revision repeats the task word for word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Document(Base):
+    """One report: a region's plan for one year."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("region", "plan_year", name="uq_documents_region_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(100))
+    plan_year: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    revisions: Mapped[list[Revision]] = relationship(back_populates="document", order_by="Revision.number")
+
+
+class Revision(Base):
+    """One imported text of a document; a corrected text is a new revision, the old one stays."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_revisions_document_number"),
+        UniqueConstraint("document_id", "text_sha256", name="uq_revisions_document_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(500))
+    source_format: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str | None] = mapped_column(String(200))
+    report_date: Mapped[dt.date | None] = mapped_column(Date)
+    speaker: Mapped[str | None] = mapped_column(String(100))
+    meeting: Mapped[str | None] = mapped_column(String(300))
+    plan_json: Mapped[str] = mapped_column(Text)  # the extraction engine's output, as imported
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    document: Mapped[Document] = relationship(back_populates="revisions")
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    __table_args__ = (Index("ix_sections_revision", "revision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    sid: Mapped[str] = mapped_column(String(40))
+    heading: Mapped[str] = mapped_column(Text)
+    level: Mapped[int] = mapped_column(Integer)
+    parent_sid: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str | None] = mapped_column(String(20))
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+    __table_args__ = (Index("ix_indicators_revision", "revision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    iid: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(32))  # stable across revisions: name, period, unit
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    growth_pct: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str | None] = mapped_column(String(20))
+    qualifier: Mapped[str | None] = mapped_column(String(20))
+    growth_qualifier: Mapped[str | None] = mapped_column(String(20))
+    range_low: Mapped[float | None] = mapped_column(Float)
+    range_high: Mapped[float | None] = mapped_column(Float)
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    quote: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    section_sid: Mapped[str | None] = mapped_column(String(40))
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("revision_id", "key", name="uq_tasks_revision_key"),
+        Index("ix_tasks_revision", "revision_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    tid: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(Integer)  # 序号 within the revision, from 1
+    key: Mapped[str] = mapped_column(String(32))
+    section_sid: Mapped[str | None] = mapped_column(String(40))
+    area: Mapped[str | None] = mapped_column(Text)  # the work area (L2 heading, else L1)
+    text: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    indicator_iids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+
+
+class Unit(Base):
+    """A unit of the directory (发展和改革局 …). Its names and keywords are in UnitProfile rows."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class UnitProfile(Base):
+    """Short name, aliases and keywords of a unit; a changed directory adds a profile."""
+
+    __tablename__ = "unit_profiles"
+    __table_args__ = (Index("ix_unit_profiles_unit", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    short_name: Mapped[str | None] = mapped_column(String(50))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Assignment(Base):
+    """Who leads a task, who cooperates, the leader, deadline and milestones. Newest row wins."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_task", "document_id", "task_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    task_key: Mapped[str] = mapped_column(String(32))
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    cooperating_unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    leader: Mapped[str | None] = mapped_column(String(100))
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # [{"due": "2022-06-30", "label": "完成主体工程", "pct": 50}, …]
+    milestones: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(20))  # confirmed (a suggestion accepted) | set
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ProgressReport(Base):
+    """A unit's report on a task for a period (2022-06). A correction is a newer row for the same
+    task and period; every version is kept."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (Index("ix_progress_task", "document_id", "task_key", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    task_key: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    # cumulative values reached, by indicator key (see track.plans.indicator_key)
+    values: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    percent: Mapped[float | None] = mapped_column(Float)  # 形象进度, 0-100, for tasks without a quantity
+    narrative: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,140 @@
+"""Read queries. Each takes a Session and never commits; the current state of anything that is
+kept as versions (assignments, unit profiles, progress) is its newest row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bihuan.ledger.models import (
+    Assignment,
+    Document,
+    IndicatorRow,
+    ProgressReport,
+    Revision,
+    TaskRow,
+    Unit,
+    UnitProfile,
+)
+
+
+def documents(session: Session) -> Sequence[Document]:
+    return session.scalars(select(Document).order_by(Document.plan_year.desc(), Document.region)).all()
+
+
+def document(session: Session, document_id: int) -> Document | None:
+    return session.get(Document, document_id)
+
+
+def latest_revision(session: Session, document_id: int) -> Revision | None:
+    return session.scalar(
+        select(Revision).where(Revision.document_id == document_id).order_by(Revision.number.desc()).limit(1)
+    )
+
+
+def revisions(session: Session, document_id: int) -> Sequence[Revision]:
+    return session.scalars(
+        select(Revision).where(Revision.document_id == document_id).order_by(Revision.number)
+    ).all()
+
+
+def tasks(session: Session, revision_id: int) -> Sequence[TaskRow]:
+    return session.scalars(
+        select(TaskRow).where(TaskRow.revision_id == revision_id).order_by(TaskRow.number)
+    ).all()
+
+
+def indicators(session: Session, revision_id: int) -> Sequence[IndicatorRow]:
+    return session.scalars(
+        select(IndicatorRow).where(IndicatorRow.revision_id == revision_id).order_by(IndicatorRow.id)
+    ).all()
+
+
+def count_rows(session: Session, revision_id: int) -> tuple[int, int]:
+    """(tasks, indicators) of a revision."""
+    t = session.scalar(select(func.count()).select_from(TaskRow).where(TaskRow.revision_id == revision_id))
+    i = session.scalar(
+        select(func.count()).select_from(IndicatorRow).where(IndicatorRow.revision_id == revision_id)
+    )
+    return t or 0, i or 0
+
+
+def units(session: Session) -> Sequence[Unit]:
+    return session.scalars(select(Unit).order_by(Unit.id)).all()
+
+
+def unit_profiles(session: Session) -> dict[int, UnitProfile]:
+    """The newest profile of every unit."""
+    newest = select(func.max(UnitProfile.id)).group_by(UnitProfile.unit_id).scalar_subquery()
+    rows = session.scalars(select(UnitProfile).where(UnitProfile.id.in_(newest))).all()
+    return {p.unit_id: p for p in rows}
+
+
+def current_assignments(session: Session, document_id: int) -> dict[str, Assignment]:
+    """The newest assignment of every task of a document, by task key."""
+    newest = (
+        select(func.max(Assignment.id))
+        .where(Assignment.document_id == document_id)
+        .group_by(Assignment.task_key)
+        .scalar_subquery()
+    )
+    rows = session.scalars(select(Assignment).where(Assignment.id.in_(newest))).all()
+    return {a.task_key: a for a in rows}
+
+
+def assignment_history(session: Session, document_id: int, key: str) -> Sequence[Assignment]:
+    return session.scalars(
+        select(Assignment)
+        .where(Assignment.document_id == document_id, Assignment.task_key == key)
+        .order_by(Assignment.id)
+    ).all()
+
+
+def latest_reports(session: Session, document_id: int, up_to_period: str) -> dict[str, ProgressReport]:
+    """Per task, the newest version of its latest period's report, periods up to `up_to_period`."""
+    last_period = (
+        select(ProgressReport.task_key, func.max(ProgressReport.period).label("period"))
+        .where(ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period)
+        .group_by(ProgressReport.task_key)
+        .subquery()
+    )
+    newest = (
+        select(func.max(ProgressReport.id))
+        .join(
+            last_period,
+            (ProgressReport.task_key == last_period.c.task_key)
+            & (ProgressReport.period == last_period.c.period),
+        )
+        .where(ProgressReport.document_id == document_id)
+        .group_by(ProgressReport.task_key)
+        .scalar_subquery()
+    )
+    rows = session.scalars(select(ProgressReport).where(ProgressReport.id.in_(newest))).all()
+    return {r.task_key: r for r in rows}
+
+
+def reported_periods(session: Session, document_id: int, up_to_period: str) -> dict[str, set[str]]:
+    """Per task, the periods it has a report for."""
+    rows = session.execute(
+        select(ProgressReport.task_key, ProgressReport.period)
+        .where(ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period)
+        .distinct()
+    ).all()
+    out: dict[str, set[str]] = {}
+    for key, period in rows:
+        out.setdefault(key, set()).add(period)
+    return out
+
+
+def report_versions(session: Session, document_id: int, key: str, period: str) -> Sequence[ProgressReport]:
+    return session.scalars(
+        select(ProgressReport)
+        .where(
+            ProgressReport.document_id == document_id,
+            ProgressReport.task_key == key,
+            ProgressReport.period == period,
+        )
+        .order_by(ProgressReport.id)
+    ).all()

@@ -1,0 +1,224 @@
+"""Storing an extracted plan, and finding plans and tasks again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bihuan.extract import Plan, Section
+from bihuan.ledger import queries
+from bihuan.ledger.models import Document, IndicatorRow, Revision, SectionRow, TaskRow
+from bihuan.track.errors import TrackError
+from bihuan.track.tx import transaction
+
+ENGINE_NAME = "bihuan.plan/1"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    document_id: int
+    revision: int
+    region: str
+    plan_year: int
+    created: bool  # False: the same text was imported before, nothing changed
+    tasks: int
+    indicators: int
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def task_key(text: str) -> str:
+    """A task's identity across revisions: its text without spaces and punctuation."""
+    norm = re.sub(r"[\s，,。；;：:、“”\"'（）()]+", "", text)
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def indicator_key(name: str, period: str, unit: str | None) -> str:
+    return hashlib.sha1(f"{name}|{period}|{unit or ''}".encode()).hexdigest()[:12]
+
+
+def import_plan(
+    session: Session,
+    plan: Plan,
+    *,
+    text: str,
+    source_name: str,
+    user: str,
+    region: str | None = None,
+    year: int | None = None,
+) -> ImportResult:
+    """Store `plan` (extracted from `text`) in one transaction. The same text again changes
+    nothing; another text for the same region and year becomes a new revision."""
+    doc = plan.document
+    region = (region or doc.region or "").strip()
+    plan_year = year or doc.plan_year
+    if not region:
+        raise TrackError(
+            "报告中没有读出地区名称，请用 --region 指定",
+            "no region found in the report; give one with --region",
+        )
+    if not plan_year:
+        raise TrackError(
+            "报告中没有读出计划年度，请用 --year 指定", "no plan year found; give one with --year"
+        )
+    if not plan.tasks and not plan.indicators:
+        raise TrackError(
+            "报告中没有读出任何指标或任务，未导入",
+            "no indicators or tasks were found in the report; nothing imported",
+        )
+    digest = text_digest(text)
+    with transaction(session):
+        document = session.scalar(
+            select(Document).where(Document.region == region, Document.plan_year == plan_year)
+        )
+        if document is None:
+            document = Document(region=region, plan_year=plan_year, created_by=user)
+            session.add(document)
+            session.flush()
+        else:
+            same = session.scalar(
+                select(Revision).where(Revision.document_id == document.id, Revision.text_sha256 == digest)
+            )
+            if same is not None:
+                counts = _counts(session, same.id)
+                return ImportResult(document.id, same.number, region, plan_year, False, *counts)
+        number = (
+            session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0
+        ) + 1
+        revision = Revision(
+            document_id=document.id,
+            number=number,
+            text_sha256=digest,
+            source_name=source_name[:500],
+            source_format=doc.source_format,
+            title=doc.title,
+            report_date=_date(doc.report_date),
+            speaker=doc.speaker,
+            meeting=doc.meeting,
+            plan_json=json.dumps(plan.to_dict(), ensure_ascii=False),
+            created_by=user,
+        )
+        session.add(revision)
+        session.flush()
+        _add_rows(session, revision.id, plan)
+    return ImportResult(document.id, number, region, plan_year, True, len(plan.tasks), len(plan.indicators))
+
+
+def _add_rows(session: Session, revision_id: int, plan: Plan) -> None:
+    heads = {s.id: s for s in plan.sections}
+    session.add_all(
+        SectionRow(
+            revision_id=revision_id,
+            sid=s.id,
+            heading=s.heading,
+            level=s.level,
+            parent_sid=s.parent,
+            role=s.role,
+            span_start=s.span[0],
+            span_end=s.span[1],
+        )
+        for s in plan.sections
+    )
+    session.flush()
+    session.add_all(
+        IndicatorRow(
+            revision_id=revision_id,
+            iid=i.id,
+            key=indicator_key(i.name, i.period, i.unit),
+            name=i.name,
+            kind=i.kind,
+            period=i.period,
+            value=i.value,
+            unit=i.unit,
+            growth_pct=i.growth_pct,
+            basis=i.basis,
+            qualifier=i.qualifier,
+            growth_qualifier=i.growth_qualifier,
+            range_low=i.range[0] if i.range else None,
+            range_high=i.range[1] if i.range else None,
+            estimated=i.estimated,
+            quote=i.quote,
+            span_start=i.span[0],
+            span_end=i.span[1],
+            section_sid=i.section,
+        )
+        for i in plan.indicators
+    )
+    session.flush()
+    seen: dict[str, int] = {}
+    rows = []
+    for n, t in enumerate(plan.tasks, start=1):
+        key = task_key(t.text)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:  # the same words twice in one report: still two tasks
+            key = f"{key[:13]}-{seen[key]}"
+        rows.append(
+            TaskRow(
+                revision_id=revision_id,
+                tid=t.id,
+                number=n,
+                key=key,
+                section_sid=t.section,
+                area=_area(heads, t.section),
+                text=t.text,
+                deadline=_date(t.deadline),
+                indicator_iids=list(t.indicators),
+                span_start=t.span[0],
+                span_end=t.span[1],
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+
+
+def _area(heads: dict[str, Section], sid: str | None) -> str | None:
+    """The work area a task is listed under: its level-2 heading, else level 1."""
+    chain: list[Section] = []
+    while sid and sid in heads and len(chain) < 10:
+        chain.append(heads[sid])
+        sid = heads[sid].parent
+    for level in (2, 1):
+        for s in chain:
+            if s.level == level:
+                return s.heading
+    return None
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _counts(session: Session, revision_id: int) -> tuple[int, int]:
+    tasks = session.scalar(
+        select(func.count()).select_from(TaskRow).where(TaskRow.revision_id == revision_id)
+    )
+    inds = session.scalar(
+        select(func.count()).select_from(IndicatorRow).where(IndicatorRow.revision_id == revision_id)
+    )
+    return tasks or 0, inds or 0
+
+
+def find_task(session: Session, document_id: int, ref: str) -> TaskRow | None:
+    rev = queries.latest_revision(session, document_id)
+    if rev is None:
+        return None
+    text = ref.strip().lower().lstrip("t#")
+    tasks = queries.tasks(session, rev.id)
+    if text.isdigit():
+        n = int(text)
+        return next((t for t in tasks if t.number == n), None)
+    hits = [t for t in tasks if len(text) >= 6 and t.key.startswith(text)]
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,182 @@
+"""Progress reports: checked row by row, stored all together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from bihuan.ledger import queries
+from bihuan.ledger.models import ProgressReport, TaskRow
+from bihuan.track.directory import DirectoryUnit, directory, find_unit
+from bihuan.track.errors import RowErrors, TrackError
+from bihuan.track.plans import find_task
+from bihuan.track.tx import transaction
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressInput:
+    """One report as a person wrote it (a command's options, or a workbook row)."""
+
+    row: int
+    task: str  # 序号 (12 or t12) or task key
+    period: str
+    values: Mapping[str, object] = field(default_factory=dict)  # indicator name or key → number
+    percent: object = None
+    narrative: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+
+
+def parse_period(text: str) -> str | None:
+    m = _PERIOD.match(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return m.group()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(float(value)) else None
+    text = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def check_rows(
+    session: Session,
+    document_id: int,
+    rows: Sequence[ProgressInput],
+    today: dt.date,
+    unit: DirectoryUnit | None = None,
+) -> tuple[list[tuple[TaskRow, ProgressInput, dict[str, float], float | None]], list[tuple[int, str, str]]]:
+    """Resolve and check every row; return the good ones and the problems (row, zh, en)."""
+    doc = queries.document(session, document_id)
+    rev = queries.latest_revision(session, document_id)
+    if doc is None or rev is None:
+        raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
+    inds = {i.iid: i for i in queries.indicators(session, rev.id)}
+    assigned = queries.current_assignments(session, document_id)
+    this_month = f"{today.year:04d}-{today.month:02d}"
+    good = []
+    problems: list[tuple[int, str, str]] = []
+    for r in rows:
+        bad = len(problems)
+        task = find_task(session, document_id, str(r.task))
+        if task is None:
+            problems.append((r.row, f"任务“{r.task}”不存在", f"unknown task {r.task!r}"))
+            continue
+        if unit is not None:
+            a = assigned.get(task.key)
+            if a is None or (a.lead_unit_id != unit.id and unit.id not in a.cooperating_unit_ids):
+                problems.append(
+                    (
+                        r.row,
+                        f"任务 {task.number} 不由“{unit.name}”承担",
+                        f"task {task.number} is not {unit.name}'s",
+                    )
+                )
+        period = parse_period(str(r.period))
+        if period is None:
+            problems.append(
+                (r.row, f"期间“{r.period}”应写作 年-月，如 2022-06", f"period {r.period!r} is not YYYY-MM")
+            )
+        elif period > this_month:
+            problems.append(
+                (
+                    r.row,
+                    f"期间 {period} 还没到（今天是 {today.isoformat()}）",
+                    f"period {period} is in the future",
+                )
+            )
+        elif int(period[:4]) < doc.plan_year:
+            problems.append(
+                (
+                    r.row,
+                    f"期间 {period} 早于计划年度 {doc.plan_year}",
+                    f"period {period} is before the plan year",
+                )
+            )
+        targets = {inds[i].name: inds[i] for i in task.indicator_iids if i in inds}
+        by_key = {i.key: i for i in targets.values()}
+        values: dict[str, float] = {}
+        for name, raw in r.values.items():
+            if raw is None or str(raw).strip() == "":
+                continue
+            ind = targets.get(str(name)) or by_key.get(str(name))
+            if ind is None:
+                problems.append(
+                    (
+                        r.row,
+                        f"任务 {task.number} 没有指标“{name}”",
+                        f"task {task.number} has no indicator {name!r}",
+                    )
+                )
+                continue
+            number = _number(raw)
+            if number is None:
+                problems.append(
+                    (r.row, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
+                )
+                continue
+            values[ind.key] = number
+        percent = None
+        if r.percent is not None and str(r.percent).strip() != "":
+            percent = _number(str(r.percent).strip().rstrip("%％"))
+            if percent is None or not 0 <= percent <= 100:
+                problems.append(
+                    (
+                        r.row,
+                        f"形象进度应为 0–100 的数字，收到“{r.percent}”",
+                        f"percent must be 0-100, got {r.percent!r}",
+                    )
+                )
+        if len(problems) == bad:
+            good.append((task, r, values, percent))
+    return good, problems
+
+
+def add_reports(
+    session: Session,
+    document_id: int,
+    rows: Sequence[ProgressInput],
+    *,
+    author: str,
+    today: dt.date,
+    unit_name: str | None = None,
+) -> int:
+    """Store every row as a new report in one transaction, or none if any row is bad."""
+    with transaction(session):
+        unit = None
+        if unit_name:
+            unit = find_unit(directory(session), unit_name)
+        good, problems = check_rows(session, document_id, rows, today, unit)
+        if problems:
+            raise RowErrors(problems, "进度报送", "progress report")
+        for task, r, values, percent in good:
+            session.add(
+                ProgressReport(
+                    document_id=document_id,
+                    task_key=task.key,
+                    period=parse_period(str(r.period)) or "",
+                    values=values,
+                    percent=percent,
+                    narrative=(r.narrative or "").strip() or None,
+                    problems=(r.problems or "").strip() or None,
+                    next_steps=(r.next_steps or "").strip() or None,
+                    unit_id=unit.id if unit else None,
+                    author=author,
+                )
+            )
+    return len(good)
