@@ -65,7 +65,9 @@ def plan_view(session: Session, document_id: int) -> PlanView:
             i = inds.get(iid)
             if i is None:
                 continue
-            text = i.name + (_fmt(i.value, i.unit) or (f"增长{i.growth_pct:g}%" if i.growth_pct is not None else ""))
+            text = i.name + (
+                _fmt(i.value, i.unit) or (f"增长{i.growth_pct:g}%" if i.growth_pct is not None else "")
+            )
             qs.append(Quantity(i.key, i.name, i.value, i.unit, text))
         lines.append(
             TaskLine(

@@ -137,7 +137,9 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
     else:
         # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年.
         marks = [(before.rfind(w), scope.next_five) for w in _words("periods", "next_five")]
-        marks += [(m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year]
+        marks += [
+            (m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year
+        ]
         marks += [(before.rfind(w), str(scope.plan_year)) for w in _words("periods", "this_year")]
         at, period = max(marks)
         if at >= 0:
