@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +135,62 @@ def sample_plan() -> Plan:
         400,
     )
     return Plan(document, sections, indicators, tasks, checks)
+
+
+# ---------------------------------------------------------------- databases
+# The storage tests run against SQLite and PostgreSQL. The PostgreSQL server is found at
+# BIHUAN_TEST_PG (default: 127.0.0.1:5432, user postgres, trust auth); each test gets a fresh
+# database of its own. Where no server answers, those tests skip, unless BIHUAN_REQUIRE_PG=1
+# (set by .ci/run), which turns the skip into a failure.
+PG_ADMIN = os.environ.get("BIHUAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin_connect() -> Any:
+    import psycopg
+
+    return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    try:
+        with _pg_admin_connect() as conn:
+            conn.execute("select 1")
+    except Exception as e:  # no server, no driver, refused
+        if os.environ.get("BIHUAN_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL is required (BIHUAN_REQUIRE_PG=1) but unreachable at {PG_ADMIN}: {e}")
+        pytest.skip(f"no PostgreSQL server at {PG_ADMIN} ({type(e).__name__}); PostgreSQL tests skipped")
+    return PG_ADMIN
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"bihuan_t_{uuid.uuid4().hex[:12]}"
+    with _pg_admin_connect() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = pg_server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with _pg_admin_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty ledger database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Any]:
+    from bihuan.ledger.db import open_ledger
+
+    opened = open_ledger(db_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

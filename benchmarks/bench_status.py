@@ -1,0 +1,137 @@
+"""How fast the ledger answers "what is late": `python benchmarks/bench_status.py` prints figures.
+
+Builds a SQLite ledger with one plan of 2,000 tasks (each with a quantified target), assigns
+them to the default units with a two-year deadline, and stores 24 monthly periods of progress for every task (48,000
+reports), then times `track.status.statuses` for all tasks: median, min and max over --runs
+runs. Also prints how long building took and the database size. Use --url to run it on
+another database (e.g. PostgreSQL); the database must be empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bihuan.extract import Document, Indicator, Plan, Section, Task
+from bihuan.ledger import queries
+from bihuan.ledger.db import open_ledger
+from bihuan.ledger.models import Assignment, ProgressReport
+from bihuan.track import directory, plans
+from bihuan.track.status import Settings, statuses, summary
+
+TASKS = 2000
+PERIODS = 24
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def synthetic_plan(n: int) -> Plan:
+    sections = (
+        Section("s1", "一、2022年重点工作", 1, (0, 10), role="tasks"),
+        *(Section(f"s1.{a}", f"（{a}）工作领域{a}", 2, (0, 10), "s1", "tasks") for a in range(1, 9)),
+    )
+    indicators = tuple(
+        Indicator(f"i{k}", f"完成投资{k}", "target", "2022", f"任务{k}完成投资{k % 50 + 10}亿元", (0, 10),
+                  value=float(k % 50 + 10), unit="亿元", section=f"s1.{k % 8 + 1}")
+        for k in range(1, n + 1)
+    )  # fmt: skip
+    tasks = tuple(
+        Task(f"t{k}", f"s1.{k % 8 + 1}", f"第{k}项重点项目建设，完成投资{k % 50 + 10}亿元", (0, 10),
+             indicators=(f"i{k}",), deadline="2022-12-31")
+        for k in range(1, n + 1)
+    )  # fmt: skip
+    return Plan(Document("政府工作报告", "基准县", None, 2022), sections, indicators, tasks)
+
+
+def build(url: str) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    ledger = open_ledger(url)
+    plan = synthetic_plan(TASKS)
+    with ledger.sessions() as s:
+        doc = plans.import_plan(s, plan, text="基准" * 10, source_name="bench", user="bench").document_id
+        units = directory.ensure_directory(s, "bench")
+        rev = queries.latest_revision(s, doc)
+        assert rev is not None
+        tasks = queries.tasks(s, rev.id)
+        inds = {i.iid: i.key for i in queries.indicators(s, rev.id)}
+        s.execute(
+            insert(Assignment),
+            [
+                dict(document_id=doc, task_key=t.key, lead_unit_id=units[t.number % len(units)].id,
+                     cooperating_unit_ids=[], milestones=[], origin="set", created_by="bench",
+                     deadline=dt.date(2023, 12, 31))
+                for t in tasks
+            ],
+        )  # fmt: skip
+        rows = []
+        for t in tasks:
+            target = float(t.number % 50 + 10)
+            for p in range(PERIODS):
+                year, month = 2022 + p // 12, p % 12 + 1
+                reached = target * (p + 1) / PERIODS * (0.55 + 0.5 * ((t.number * 7 + p) % 10) / 10)
+                rows.append(
+                    dict(document_id=doc, task_key=t.key, period=f"{year}-{month:02d}",
+                         values={inds[t.indicator_iids[0]]: round(reached, 2)}, percent=None,
+                         narrative="按计划推进", author="bench")
+                )  # fmt: skip
+        s.execute(insert(ProgressReport), rows)
+        s.commit()
+    ledger.close()
+    return doc, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--url", help="database URL (default: a new SQLite file in a temporary directory)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        url = args.url or f"sqlite:///{path}"
+        doc, built = build(url)
+        ledger = open_ledger(url)
+        settings = Settings.load()
+        on = dt.date(2023, 12, 20)
+        times = []
+        counts: dict[str, int] = {}
+        for _ in range(args.runs + 1):
+            with ledger.sessions() as s:
+                t0 = time.perf_counter()
+                items = statuses(s, doc, on, settings)
+                times.append(time.perf_counter() - t0)
+                counts = summary(items)
+        times = times[1:]  # the first run warms the caches
+        ledger.close()
+        size = path.stat().st_size / 1024 / 1024 if path.exists() else float("nan")
+        print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, {cpu_model()}")
+        print(
+            f"python:  {platform.python_implementation()} {platform.python_version()}; date {dt.date.today()}"
+        )
+        print(
+            f"ledger:  {url.split('://')[0]}; {TASKS} tasks x {PERIODS} periods = {TASKS * PERIODS} progress reports"
+        )
+        print(f"build:   {built:.1f} s; database file {size:.1f} MB")
+        print(f"status of all {len(items)} tasks on {on}: median {statistics.median(times) * 1000:.0f} ms, "
+              f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({args.runs} runs)")  # fmt: skip
+        print(f"lights:  red {counts['red']}, yellow {counts['yellow']}, green {counts['green']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
