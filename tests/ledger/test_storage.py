@@ -160,3 +160,26 @@ def test_reopening_keeps_data(tmp_path: Path, report: tuple[str, Any]) -> None:
     with second.sessions() as s:
         assert len(queries.documents(s)) == 1
     second.close()
+
+
+def test_a_reworded_task_keeps_its_assignment_in_the_next_revision(
+    ledger: Any, report: tuple[str, Any]
+) -> None:
+    text, plan = report
+    with ledger.sessions() as s:
+        doc = plans.import_plan(s, plan, text=text, source_name="a", user="u").document_id
+        assign.confirm(s, doc, [], "u")
+        first = plans.find_task(s, doc, "1")
+        assert first is not None
+        key, lead = first.key, queries.current_assignments(s, doc)[first.key].lead_unit_id
+    corrected = text.replace("160个", "170个", 1)
+    with ledger.sessions() as s:
+        plans.import_plan(s, extract_text(corrected, "txt"), text=corrected, source_name="b", user="u")
+        task = plans.find_task(s, doc, "1")
+        assert task is not None and "170个" in task.text
+        assert task.key == key  # the same task, reworded
+        assert queries.current_assignments(s, doc)[task.key].lead_unit_id == lead
+        # every other task kept its key too, and keys stay unique in the revision
+        keys = [t.key for t in queries.tasks(s, queries.latest_revision(s, doc).id)]  # type: ignore[union-attr]
+        assert len(set(keys)) == len(keys) == len(plan.tasks)
+        assert set(keys) == set(queries.current_assignments(s, doc))

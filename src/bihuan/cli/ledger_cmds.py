@@ -374,7 +374,7 @@ def progress_add(
             )
         values[name.strip()] = number
     row = ProgressInput(1, task, period, values, percent, narrative, problems, next_steps)
-    with session_for(db) as session:
+    with session_for(db, one_row=True) as session:
         add_reports(
             session,
             pick_plan(session, plan),
@@ -401,6 +401,7 @@ def progress_export(
     """为每个单位导出本期的进度报送表（黄色格子由单位填写，填好后用 progress import 导入）。"""
     from bihuan.export.ledger_books import progress_book
     from bihuan.export.xlsx import save_workbook
+    from bihuan.track.directory import directory, find_unit
     from bihuan.track.progress import parse_period
     from bihuan.track.views import plan_view, unit_tasks
 
@@ -410,6 +411,8 @@ def progress_export(
         raise CliError(f"目录不存在：{out}", f"no such directory: {out}")
     with session_for(db) as session:
         view = plan_view(session, pick_plan(session, plan))
+        if unit:
+            unit = find_unit(directory(session), unit).name
     units = [unit] if unit else sorted({t.lead for t in view.tasks if t.lead})
     if not units:
         raise CliError(

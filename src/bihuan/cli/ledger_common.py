@@ -53,9 +53,10 @@ def user_name(user: str | None) -> str:
 
 
 @contextmanager
-def session_for(db: str | None) -> Iterator[Session]:
-    """Open the ledger and one session; every lower-layer error becomes the one-line error."""
-    with handled():
+def session_for(db: str | None, one_row: bool = False) -> Iterator[Session]:
+    """Open the ledger and one session; every lower-layer error becomes the one-line error
+    (with `one_row`, a single input's problem is that line itself)."""
+    with handled(one_row):
         ledger = open_ledger(db)
         try:
             with ledger.sessions() as session:
@@ -65,10 +66,14 @@ def session_for(db: str | None) -> Iterator[Session]:
 
 
 @contextmanager
-def handled() -> Iterator[None]:
+def handled(one_row: bool = False) -> Iterator[None]:
     try:
         yield
     except RowErrors as e:
+        if one_row and e.problems:
+            _, zh, en = e.problems[0]
+            more = f"（另有 {len(e.problems) - 1} 处问题）" if len(e.problems) > 1 else ""
+            raise CliError(zh + more, en) from e
         for row, zh, en in e.problems:
             typer.echo(f"  第 {row} 行 / row {row}：{zh} / {en}", err=True)
         raise CliError(e.zh, e.en) from e

@@ -188,11 +188,12 @@ def read_progress_book(path: Path) -> ProgressFile:
             continue
         row = dict(zip(SHEET_HEADER, cells, strict=False))
         key = str(row["任务编号"] or "").strip()
-        g = grouped.setdefault(key or f"row{n}", {"row": n, "task": key, "values": {}})
+        g = grouped.setdefault(key or f"row{n}", {"row": n, "task": key, "values": {}, "value_rows": {}})
         name = str(row["量化指标"] or "").strip()
         done = row["本期累计完成值"]
-        if name and done is not None and str(done).strip() != "":
-            g["values"][name] = done
+        if done is not None and str(done).strip() != "":
+            g["values"][name] = done  # "" when the task has no quantity: the check says so
+            g["value_rows"][name] = n
         for field_, col in (
             ("percent", "形象进度（%）"),
             ("narrative", "进展情况"),
@@ -212,6 +213,7 @@ def read_progress_book(path: Path) -> ProgressFile:
             narrative=g.get("narrative"),
             problems=g.get("problems"),
             next_steps=g.get("next_steps"),
+            value_rows=g["value_rows"],
         )
         for g in grouped.values()
         if g["values"] or any(k in g for k in ("percent", "narrative", "problems", "next_steps"))
@@ -232,8 +234,8 @@ def read_units_book(path: Path) -> list[dict[str, Any]]:
             f"单位名录表第一行须有“单位名称”列：{path}", f"the first row needs a 单位名称 column: {path}"
         )
     rows = []
-    for cells in ws.iter_rows(min_row=2, values_only=True):
+    for n, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
         if not cells or all(v is None or str(v).strip() == "" for v in cells):
             continue
-        rows.append({k: v for k, v in zip(header, cells, strict=False) if k})
+        rows.append({"_row": n, **{k: v for k, v in zip(header, cells, strict=False) if k}})
     return rows

@@ -75,7 +75,8 @@ def entries_from_rows(rows: Sequence[dict[str, Any]], start_row: int = 2) -> lis
     problems: list[tuple[int, str, str]] = []
     out: list[UnitEntry] = []
     seen: set[str] = set()
-    for n, row in enumerate(rows, start=start_row):
+    for k, row in enumerate(rows, start=start_row):
+        n = int(row.get("_row") or k)  # a workbook's own row number, where it gives one
         name = str(row.get("name") or "").strip()
         if not name:
             problems.append((n, "缺少单位名称", "missing unit name"))

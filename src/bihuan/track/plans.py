@@ -108,11 +108,15 @@ def import_plan(
         )
         session.add(revision)
         session.flush()
-        _add_rows(session, revision.id, plan)
+        previous = queries.latest_revision(session, document.id) if number > 1 else None
+        if previous is not None and previous.id == revision.id:
+            previous = None
+        earlier = list(queries.tasks(session, previous.id)) if previous is not None else []
+        _add_rows(session, revision.id, plan, earlier)
     return ImportResult(document.id, number, region, plan_year, True, len(plan.tasks), len(plan.indicators))
 
 
-def _add_rows(session: Session, revision_id: int, plan: Plan) -> None:
+def _add_rows(session: Session, revision_id: int, plan: Plan, earlier: list[TaskRow]) -> None:
     heads = {s.id: s for s in plan.sections}
     session.add_all(
         SectionRow(
@@ -155,8 +159,9 @@ def _add_rows(session: Session, revision_id: int, plan: Plan) -> None:
     session.flush()
     seen: dict[str, int] = {}
     rows = []
+    carried = _carry_keys(earlier, [t.text for t in plan.tasks])
     for n, t in enumerate(plan.tasks, start=1):
-        key = task_key(t.text)
+        key = carried.get(n - 1) or task_key(t.text)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:  # the same words twice in one report: still two tasks
             key = f"{key[:13]}-{seen[key]}"
@@ -177,6 +182,40 @@ def _add_rows(session: Session, revision_id: int, plan: Plan) -> None:
         )
     session.add_all(rows)
     session.flush()
+
+
+SAME_TASK = 0.75  # share of shared character pairs above which a reworded task is the same task
+
+
+def _pairs(text: str) -> set[str]:
+    norm = re.sub(r"[\s，,。；;：:、“”\"'（）()]+", "", text)
+    return {norm[k : k + 2] for k in range(len(norm) - 1)}
+
+
+def _carry_keys(earlier: list[TaskRow], texts: list[str]) -> dict[int, str]:
+    """A corrected revision rewords or renumbers some tasks (160个 → 170个). Each new task whose
+    text is not found word for word takes the key of the most similar earlier task not taken
+    yet, if they share enough, so its assignment and progress stay attached."""
+    if not earlier:
+        return {}
+    exact = {t.key for t in earlier}
+    free = [t for t in earlier if t.key not in {task_key(x) for x in texts}]
+    out: dict[int, str] = {}
+    pairs = {t.key: _pairs(t.text) for t in free}
+    for n, text in enumerate(texts):
+        if task_key(text) in exact or not free:
+            continue
+        mine = _pairs(text)
+        best, score = None, 0.0
+        for t in free:
+            theirs = pairs[t.key]
+            dice = 2 * len(mine & theirs) / max(1, len(mine) + len(theirs))
+            if dice > score:
+                best, score = t, dice
+        if best is not None and score >= SAME_TASK:
+            out[n] = best.key
+            free.remove(best)
+    return out
 
 
 def _area(heads: dict[str, Section], sid: str | None) -> str | None:

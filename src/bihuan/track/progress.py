@@ -32,6 +32,7 @@ class ProgressInput:
     narrative: str | None = None
     problems: str | None = None
     next_steps: str | None = None
+    value_rows: Mapping[str, int] = field(default_factory=dict)  # where each value was written
 
 
 def parse_period(text: str) -> str | None:
@@ -114,20 +115,20 @@ def check_rows(
         for name, raw in r.values.items():
             if raw is None or str(raw).strip() == "":
                 continue
+            at = r.value_rows.get(name, r.row)
+            if not name:
+                zh = f"任务 {task.number} 没有量化指标，完成值无处记录（请填形象进度）"
+                problems.append((at, zh, f"task {task.number} has no quantity for a value (give a percent)"))
+                continue
             ind = targets.get(str(name)) or by_key.get(str(name))
             if ind is None:
-                problems.append(
-                    (
-                        r.row,
-                        f"任务 {task.number} 没有指标“{name}”",
-                        f"task {task.number} has no indicator {name!r}",
-                    )
-                )
+                zh = f"任务 {task.number} 没有指标“{name}”"
+                problems.append((at, zh, f"task {task.number} has no indicator {name!r}"))
                 continue
             number = _number(raw)
             if number is None:
                 problems.append(
-                    (r.row, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
+                    (at, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
                 )
                 continue
             values[ind.key] = number
