@@ -93,6 +93,8 @@ def import_plan(
         number = (
             session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0
         ) + 1
+        previous = queries.latest_revision(session, document.id)
+        earlier = list(queries.tasks(session, previous.id)) if previous is not None else []
         revision = Revision(
             document_id=document.id,
             number=number,
@@ -108,10 +110,6 @@ def import_plan(
         )
         session.add(revision)
         session.flush()
-        previous = queries.latest_revision(session, document.id) if number > 1 else None
-        if previous is not None and previous.id == revision.id:
-            previous = None
-        earlier = list(queries.tasks(session, previous.id)) if previous is not None else []
         _add_rows(session, revision.id, plan, earlier)
     return ImportResult(document.id, number, region, plan_year, True, len(plan.tasks), len(plan.indicators))
 
