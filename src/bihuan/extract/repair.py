@@ -35,6 +35,7 @@ _TERMINAL = re.compile(r"[。！？：；!?;:][”’」』）)\"']?$")
 _SPACED = re.compile(r"^(?:[\u4e00-\u9fff] +){1,}[\u4e00-\u9fff]$")
 _BLOCK = re.compile(r"^(?:[（(](?:摘要|节选|全文)[）)]|政府工作报告|——.*|--.*)$")
 _SPACE_RUN = re.compile(r" +")
+_LINE = re.compile(r"[^\n]+")
 # A middle dot between digits is a decimal point in some printed reports (14·1%).
 _DOT_DECIMAL = re.compile(r"(?<=\d) ?[·・•∙] ?(?=\d)")
 _PUNCT = re.compile(r"[。，；：！？]")
@@ -105,19 +106,23 @@ def _is_layout(lines: list[str]) -> bool:
 def repair(source: str) -> Repaired:
     """Rejoin broken lines, drop artifacts and spaces, normalise full-width characters."""
     raw = _DOT_DECIMAL.sub(lambda m: m.group().replace(m.group().strip(), "."), source.translate(_FULLWIDTH))
-    lines: list[tuple[str, list[tuple[int, int]], int]] = []  # (clean text, pieces, source end)
-    pos = 0
-    for line in raw.split("\n"):
-        end = pos + len(line)
-        if not line:
-            lines.append(("", [], end))
-            pos = end + 1
-            continue
-        pieces = _pieces(raw, pos, end)
+    # Non-empty lines only, each with whether a blank line stands before it: a text of a
+    # million newlines costs one regex scan, not a million list entries.
+    lines: list[tuple[str, list[tuple[int, int]], int, bool]] = []  # (text, pieces, end, blank before)
+    prev = 0
+    blank = False
+    for m in _LINE.finditer(raw):
+        start, end = m.span()
+        blank = blank or raw.count("\n", prev, start) > 1
+        prev = end
+        pieces = _pieces(raw, start, end)
         clean = raw[pieces[0][0] : pieces[0][1]] if len(pieces) == 1 else "".join(raw[a:b] for a, b in pieces)
-        lines.append((clean, pieces, end))
-        pos = end + 1
-    texts = [t for t, _, _ in lines]
+        if not clean:
+            blank = True  # a line of spaces is a blank line
+            continue
+        lines.append((clean, pieces, end, blank))
+        blank = False
+    texts = [t for t, _, _, _ in lines]
     layout = _is_layout([t for t in texts if t])
     widths = sorted(_width(t) for t in texts if len(t) >= 4)
     full = (widths[len(widths) // 2] - 2.5) if widths else 0.0
@@ -125,12 +130,8 @@ def repair(source: str) -> Repaired:
     out_pieces: list[tuple[int, int]] = []  # (source start, source end); end == -1 marks a "\n"
     para = last = ""  # the paragraph's first line, and its last line
     punct = False  # whether the paragraph so far has sentence punctuation
-    blank_since = False
     prev_end = 0
-    for text, pieces, src_end in lines:
-        if not text:
-            blank_since = True
-            continue
+    for text, pieces, src_end, blank_since in lines:
         if para and _breaks(para, punct, last, text, blank_since, layout, full):
             out_pieces.append((prev_end, -1))
             para, punct = "", False
@@ -139,7 +140,6 @@ def repair(source: str) -> Repaired:
         punct = punct or bool(_PUNCT.search(text))
         last = text
         prev_end = pieces[-1][1] if pieces else src_end
-        blank_since = False
 
     chunks: list[str] = []
     starts: list[int] = []
