@@ -147,22 +147,30 @@ def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) ->
     return scope.period, scope.kind
 
 
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` in `text` starts, or -1."""
+    at = -1
+    for m in pattern.finditer(text):
+        at = m.start()
+    return at
+
+
 def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> str | None:
     """In a review, the time word nearest before the quantity decides its period."""
     marks: list[tuple[int, str]] = []
-    term_at = max((before.rfind(w) for w in _words("periods", "term")), default=-1)
+    term_at = _last(_has("periods", "term"), before)
     if term_at >= 0:
         marks.append((term_at, scope.term))
     cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
     if cmp_:
         y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
         marks.append((cmp_.start(), f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
-    offset = len(text[: max(0, pos - _WINDOW)])
+    offset = max(0, pos - _WINDOW)
     for m in _YEAR_IN.finditer(before):
         if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
             marks.append((m.start(), m.group(1)))
-    yoy = max((before.rfind(w) for w in _words("periods", "vs_last_year")), default=-1)
-    if yoy >= 0 and growth:
+    yoy = _last(_has("periods", "vs_last_year"), before) if growth else -1
+    if yoy >= 0:
         marks.append((yoy, str(scope.plan_year - 1)))
     if offset == 0 and any(text.startswith(w) for w in _words("periods", "last_year")):
         if scope.period != scope.term or scope.term_section:
@@ -174,7 +182,7 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     period = max(marks)[1]
     if growth and "-" not in period and (scope.term_section or term_at >= 0):
         window = before[-12:]
-        if any(w in window for w in _words("growth", "annual")):
+        if _has("growth", "annual").search(window):
             return scope.term
     return period
 
@@ -368,7 +376,7 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
     pct = q.value * 100 if q.kind == "times" else q.value
     f.growth_pct = round(sign * pct, 6)
     window = text[max(0, g[0] - 12) : g[0] + 2]
-    if any(w in window for w in _words("growth", "annual")):
+    if _has("growth", "annual").search(window):
         f.basis = "annual_avg"
     elif any(w in window for w in _words("growth", "cumulative")) or "-" in f.period or q.kind == "times":
         f.basis = "cumulative"
