@@ -99,6 +99,24 @@ class Plan:
             "checks": [_plain(c) for c in self.checks],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        """The plan back from its JSON data (as `to_dict` writes it)."""
+        return cls(
+            Document(**data["document"]),
+            tuple(Section(**{**s, "span": tuple(s["span"])}) for s in data["sections"]),
+            tuple(
+                Indicator(**{**i, "span": tuple(i["span"]), "range": tuple(i["range"]) if i.get("range") else None})
+                for i in data["indicators"]
+            ),
+            tuple(
+                Task(**{**t, "span": tuple(t["span"]), "indicators": tuple(t["indicators"]),
+                        "lead": tuple(t["lead"]) if t.get("lead") else None})
+                for t in data["tasks"]
+            ),  # fmt: skip
+            tuple(Check(**{**c, "indicators": tuple(c.get("indicators", ()))}) for c in data["checks"]),
+        )
+
 
 def _plain(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}

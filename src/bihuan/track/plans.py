@@ -74,7 +74,8 @@ def import_plan(
             "报告中没有读出任何指标或任务，未导入",
             "no indicators or tasks were found in the report; nothing imported",
         )
-    digest = text_digest(text)
+    # the text and what was read from it: a draft corrected by hand is a different revision
+    digest = text_digest(text + "\0" + json.dumps(plan.to_dict(), ensure_ascii=False, sort_keys=True))
     with transaction(session):
         document = session.scalar(
             select(Document).where(Document.region == region, Document.plan_year == plan_year)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
@@ -156,8 +157,16 @@ def add_reports(
     author: str,
     today: dt.date,
     unit_name: str | None = None,
+    submission: str | None = None,
 ) -> int:
-    """Store every row as a new report in one transaction, or none if any row is bad."""
+    """Store every row as a new report in one transaction, or none if any row is bad.
+    With `submission` (a form's one-time token), a form saved twice stores one report."""
+    if submission is not None and (
+        len(submission) > 64
+        or session.scalar(select(ProgressReport.id).where(ProgressReport.submission == submission))
+        is not None
+    ):
+        return 0
     with transaction(session):
         unit = None
         if unit_name:
@@ -178,6 +187,7 @@ def add_reports(
                     next_steps=(r.next_steps or "").strip() or None,
                     unit_id=unit.id if unit else None,
                     author=author,
+                    submission=submission if len(good) == 1 else None,
                 )
             )
     return len(good)

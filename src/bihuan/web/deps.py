@@ -1,0 +1,72 @@
+"""Request dependencies: a database session, the logged-in person, role and CSRF checks."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from bihuan.track.users import Person, session_user
+
+COOKIE = "bihuan_session"
+
+
+class LoginRequired(Exception):
+    """No live session: pages redirect to the login form, the API answers 401."""
+
+
+class NotAllowed(Exception):
+    """A role that may not do this: 403."""
+
+    def __init__(self, zh: str = "没有权限", en: str = "forbidden") -> None:
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+
+class BadCsrf(Exception):
+    """A form or API write without the session's CSRF token: 403."""
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.ledger.sessions() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+def login_state(request: Request, db: Db) -> tuple[Person, str] | None:
+    return session_user(db, request.cookies.get(COOKIE))
+
+
+def optional_person(request: Request, db: Db) -> Person | None:
+    state = login_state(request, db)
+    if state is not None:
+        request.state.csrf = state[1]
+        return state[0]
+    return None
+
+
+def person(request: Request, db: Db) -> Person:
+    found = optional_person(request, db)
+    if found is None:
+        raise LoginRequired()
+    return found
+
+
+Viewer = Annotated[Person | None, Depends(optional_person)]
+Me = Annotated[Person, Depends(person)]
+
+
+def require(who: Person, *roles: str) -> None:
+    if who.role not in roles:
+        raise NotAllowed()
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    expected = getattr(request.state, "csrf", None)
+    if not expected or not token or not hmac.compare_digest(str(expected), str(token)):
+        raise BadCsrf()
