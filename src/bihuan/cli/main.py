@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import extract_cmd, ledger_cmds
-from bihuan.cli.errors import BihuanCommand, BihuanGroup
+from bihuan.cli import extract_cmd, ledger_cmds, web_cmds
+from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
     cls=BihuanGroup,
@@ -35,6 +35,14 @@ for sub in (
     ledger_cmds.progress_app,
 ):
     app.add_typer(sub)
+web_cmds.user_app.command("add", cls=BihuanCommand, epilog=web_cmds.USER_EPILOG, no_args_is_help=True)(
+    web_cmds.user_add
+)
+app.add_typer(web_cmds.user_app, cls=BihuanSubGroup)
+app.command("serve", cls=BihuanCommand, help=web_cmds.serve.__doc__, epilog=web_cmds.SERVE_EPILOG)(
+    web_cmds.serve
+)
+app.command("demo", cls=BihuanCommand, help=web_cmds.demo.__doc__, epilog=web_cmds.DEMO_EPILOG)(web_cmds.demo)
 app.command(
     "status",
     cls=BihuanCommand,

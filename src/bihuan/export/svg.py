@@ -186,11 +186,14 @@ def _text(
     anchor: str = "start",
     cls: str = "bh-text",
     bold: bool = False,
+    halo: str | None = None,
 ) -> str:
-    weight = ' font-weight="bold"' if bold else ""
+    extra = ' font-weight="bold"' if bold else ""
+    if halo is not None:
+        extra += f' stroke="{halo}" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
     return (
         f'<text class="{cls}" x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" fill="{fill}" '
-        f'text-anchor="{anchor}"{weight}>{escape(content)}</text>'
+        f'text-anchor="{anchor}"{extra}>{escape(content)}</text>'
     )
 
 
@@ -437,6 +440,7 @@ def progress_vs_time(
         mid = _baseline(y, _ROW_H, _FONT_SIZE)
         body.append('<g class="bh-row">')
         body.append(_row_label(label, y))
+        overlay: list[str] = []
         if progress is None:
             missing += 1
             body.append(
@@ -451,13 +455,16 @@ def progress_vs_time(
                 )
             )
             body.append(_hatch(_BAR_X, bar_y, _BAR_W, _ROW_BAR_H))
-            body.append(
+            # Drawn after the time marker, with a halo, so the marker cannot hide it.
+            overlay.append(
                 _text(
                     _BAR_X + _BAR_W / 2,
                     _baseline(bar_y, _ROW_BAR_H, _FONT_SIZE),
                     UNREPORTED_TEXT,
                     fill=_MUTED,
                     anchor="middle",
+                    cls="bh-unreported-text",
+                    halo=_HATCH_FILL,
                 )
             )
             after = f"时间{_pct(time)}"
@@ -483,6 +490,7 @@ def progress_vs_time(
             f'y2="{_num(bar_y + _ROW_BAR_H + 4)}" stroke="{_TEXT}" stroke-width="2">'
             f"<title>{escape(f'{label}：时间进度 {_pct(time)}')}</title></line>"
         )
+        body.extend(overlay)
         body.append(_text(_AFTER_X, mid, after, cls="bh-after"))
         body.append("</g>")
         y += _ROW_H

@@ -106,14 +106,22 @@ class Plan:
             Document(**data["document"]),
             tuple(Section(**{**s, "span": tuple(s["span"])}) for s in data["sections"]),
             tuple(
-                Indicator(**{**i, "span": tuple(i["span"]), "range": tuple(i["range"]) if i.get("range") else None})
+                Indicator(
+                    **{**i, "span": tuple(i["span"]), "range": tuple(i["range"]) if i.get("range") else None}
+                )
                 for i in data["indicators"]
             ),
             tuple(
-                Task(**{**t, "span": tuple(t["span"]), "indicators": tuple(t["indicators"]),
-                        "lead": tuple(t["lead"]) if t.get("lead") else None})
+                Task(
+                    **{
+                        **t,
+                        "span": tuple(t["span"]),
+                        "indicators": tuple(t["indicators"]),
+                        "lead": tuple(t["lead"]) if t.get("lead") else None,
+                    }
+                )
                 for t in data["tasks"]
-            ),  # fmt: skip
+            ),
             tuple(Check(**{**c, "indicators": tuple(c.get("indicators", ()))}) for c in data["checks"]),
         )
 

@@ -132,6 +132,11 @@ def check_rows(
                     (at, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
                 )
                 continue
+            if number < 0:
+                problems.append(
+                    (at, f"“{name}”的完成值不能为负数：{raw}", f"{name}: a value reached cannot be negative")
+                )
+                continue
             values[ind.key] = number
         percent = None
         if r.percent is not None and str(r.percent).strip() != "":

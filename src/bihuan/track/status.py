@@ -206,6 +206,7 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
 
 
 def _gap_light(gap: float, s: Settings) -> Light:
+    gap = round(gap, 9)  # exactly 30 points behind is 30, not 30.000000000000004
     if gap > s.red_gap:
         return "red"
     if gap > s.yellow_gap:

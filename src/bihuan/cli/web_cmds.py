@@ -1,0 +1,156 @@
+"""`bihuan serve`, `bihuan demo` and `bihuan user add`: the web face from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bihuan.cli.errors import CliError
+from bihuan.cli.ledger_common import DbOption, UserOption, handled, session_for, user_name
+
+SERVE_EPILOG = "示例：\n· bihuan serve --db 督查.db\n· bihuan serve --host 0.0.0.0 --port 8080（在内网开放）"
+DEMO_EPILOG = "示例：\n· bihuan demo\n· bihuan demo --port 8080"
+USER_EPILOG = "示例：\n· bihuan user add 督查室小王 --role admin\n· bihuan user add 发改局联络员 --role unit --unit 发改局\n· bihuan user add 张县长 --role leader"
+
+DEMO_PASSWORD = "bihuan-demo"
+DEMO_USERS = (
+    ("督查室", "admin", None),
+    ("县长", "leader", None),
+    ("发改局", "unit", "发展和改革局"),
+    ("农业农村局", "unit", "农业农村局"),
+    ("住建局", "unit", "住房和城乡建设局"),
+)
+
+
+def _port(port: int) -> int:
+    if not 1 <= port <= 65535:
+        raise CliError(f"端口须在 1–65535 之间：{port}", f"port must be 1-65535: {port}")
+    return port
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="监听地址；默认只在本机。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    secure_cookies: Annotated[
+        bool, typer.Option("--secure-cookies", help="经 HTTPS 提供服务时打开。")
+    ] = False,
+) -> None:
+    """启动网页工作台（督查室、责任单位、领导、公众页）。"""
+    import uvicorn
+
+    from bihuan.web.app import create_app
+    from bihuan.web.settings import WebSettings
+
+    _port(port)
+    with handled():
+        app = create_app(WebSettings(db=db, secure_cookies=secure_cookies))
+    typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def build_demo(path: Path, today: dt.date) -> int:
+    """A demo ledger: the example report, the default units, demo users, assignments, and
+    a few months of progress. Returns the plan's id."""
+    from importlib import resources
+
+    from bihuan.extract import extract_text
+    from bihuan.ledger.db import open_ledger
+    from bihuan.track import assign, board, directory, plans, progress
+    from bihuan.track.users import Person, add_user
+
+    text = resources.files("bihuan.web").joinpath("demo/shixian-2022-report.txt").read_text("utf-8")
+    ledger = open_ledger(path)
+    try:
+        with ledger.sessions() as s:
+            plan = extract_text(text, "txt")
+            doc = plans.import_plan(
+                s, plan, text=text, source_name="示例县2023年政府工作报告.txt", user="演示"
+            ).document_id
+            directory.ensure_directory(s, "演示")
+            assign.confirm(s, doc, [], "演示")
+            for name, role, unit in DEMO_USERS:
+                add_user(s, name, DEMO_PASSWORD, role, unit, "演示")
+            board.set_published(s, doc, True, Person(0, "督查室", "admin", None, None))
+            from bihuan.ledger import queries
+
+            rev = queries.latest_revision(s, doc)
+            assert rev is not None
+            inds = {i.iid: i for i in queries.indicators(s, rev.id)}
+            months = (
+                [m for m in range(1, today.month) if m <= 12][-4:]
+                if today.year == plan.document.plan_year
+                else [3, 4, 5, 6]
+            )
+            rows = []
+            for t in queries.tasks(s, rev.id):
+                if t.number % 5 == 0:
+                    continue  # some tasks never report: they show why they are red
+                for m in months:
+                    share = m / 12 * (1.1 if t.number % 3 else 0.55)
+                    values = {
+                        inds[i].name: round(inds[i].value * share, 2)
+                        for i in t.indicator_iids
+                        if i in inds and inds[i].kind == "target" and inds[i].value
+                    }
+                    rows.append(progress.ProgressInput(len(rows) + 1, str(t.number), f"{plan.document.plan_year}-{m:02d}",
+                                                       values, None if values else min(100, round(share * 100)),
+                                                       "按计划推进" if t.number % 3 else "进度偏慢，正在协调"))  # fmt: skip
+            progress.add_reports(s, doc, rows, author="演示", today=today)
+        return doc
+    finally:
+        ledger.close()
+
+
+def demo(
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
+    db: DbOption = None,
+) -> None:
+    """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
+    import uvicorn
+
+    from bihuan.web.app import create_app
+    from bihuan.web.settings import WebSettings
+
+    _port(port)
+    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="bihuan-demo-")) / "demo.db"
+    if path.exists():
+        raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
+    today = dt.date(2023, 7, 10)
+    with handled():
+        build_demo(path, today)
+        app = create_app(WebSettings(db=str(path), today=lambda: today))
+    typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{today}")
+    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+user_app = typer.Typer(
+    name="user", help="网页用户：添加。", epilog=USER_EPILOG, no_args_is_help=True, add_completion=False
+)
+
+
+def user_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="用户名。")],
+    role: Annotated[str, typer.Option("--role", help="admin（督查室）、unit（责任单位）或 leader（领导）。")],
+    unit: Annotated[str | None, typer.Option("--unit", help="unit 角色所属的单位。")] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", help="不写时在终端提示输入（不回显）。")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """添加一个网页用户；密码用 argon2 加密保存。"""
+    from bihuan.track.users import add_user
+
+    secret = (
+        password if password is not None else typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    )
+    with session_for(db) as session:
+        u = add_user(session, name, secret, role, unit, user_name(user))
+    typer.echo(f"已添加用户 {u.name}（{role}）")

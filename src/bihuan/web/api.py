@@ -1,0 +1,221 @@
+"""The JSON API under /api/v1: plans, tasks, assignments, progress and status, with the same
+permissions as the pages. Writes need the session's CSRF token in the X-CSRF-Token header."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel, Field
+
+from bihuan.ledger import queries
+from bihuan.track import assign, board
+from bihuan.track.errors import TrackError
+from bihuan.track.progress import ProgressInput, add_reports
+from bihuan.track.status import TaskStatus, statuses
+from bihuan.web.deps import Db, Me, check_csrf, require
+
+router = APIRouter(prefix="/api/v1", tags=["bihuan"])
+Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
+
+
+class PlanOut(BaseModel):
+    id: int
+    region: str
+    plan_year: int
+    revision: int
+    title: str | None
+    tasks: int
+    indicators: int
+    published: bool
+
+
+class IndicatorOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    period: str
+    value: float | None
+    unit: str | None
+    growth_pct: float | None
+    quote: str
+
+
+class StatusOut(BaseModel):
+    state: str
+    light: str
+    reasons: list[str]
+    time_progress: float
+    expected: float
+    progress: float | None
+
+
+class TaskOut(BaseModel):
+    number: int
+    key: str
+    area: str | None
+    text: str
+    lead: str | None
+    cooperating: list[str]
+    leader: str | None
+    deadline: dt.date
+    status: StatusOut
+
+
+class TaskDetailOut(TaskOut):
+    indicators: list[IndicatorOut]
+
+
+class AssignmentIn(BaseModel):
+    lead: str | None = Field(None, description="牵头单位（名称、简称或别名）；不写则沿用")
+    cooperating: list[str] | None = Field(None, description="配合单位；不写则沿用")
+    leader: str | None = Field(None, max_length=100)
+    deadline: dt.date | None = None
+    milestones: list[str] | None = Field(None, description="如 2023-06-30:50%:主体完工")
+
+
+class ProgressIn(BaseModel):
+    period: str = Field(..., description="报送期间 YYYY-MM", max_length=7)
+    values: dict[str, float | str] = Field(default_factory=dict, description="指标名称或键 → 累计完成值")
+    percent: float | str | None = Field(None, description="形象进度 0-100")
+    narrative: str | None = Field(None, max_length=5000)
+    problems: str | None = Field(None, max_length=5000)
+    next_steps: str | None = Field(None, max_length=5000)
+    submission: str | None = Field(None, max_length=64, description="一次性令牌：重复提交只记一次")
+
+
+class ProgressOut(BaseModel):
+    period: str
+    values: dict[str, float]
+    percent: float | None
+    narrative: str | None
+    problems: str | None
+    next_steps: str | None
+    author: str
+    created_at: dt.datetime
+
+
+class Saved(BaseModel):
+    saved: int
+
+
+def _task_out(it: TaskStatus) -> TaskOut:
+    s = it.status
+    return TaskOut(
+        number=it.number, key=it.key, area=it.area, text=it.text, lead=it.lead, cooperating=list(it.cooperating),
+        leader=it.leader, deadline=it.deadline,
+        status=StatusOut(state=s.state, light=s.light, reasons=list(s.reasons), time_progress=s.time_progress,
+                         expected=s.expected, progress=s.progress),
+    )  # fmt: skip
+
+
+def _today(request: Request) -> dt.date:
+    return request.app.state.settings.today()  # type: ignore[no-any-return]
+
+
+def _plan(db: Db, pid: int) -> None:
+    if queries.document(db, pid) is None:
+        raise TrackError(f"没有编号为 {pid} 的计划", f"no plan {pid}")
+
+
+@router.get("/plans", response_model=list[PlanOut], summary="计划列表")
+def plans(db: Db, me: Me) -> list[PlanOut]:
+    out = []
+    for d in queries.documents(db):
+        rev = queries.latest_revision(db, d.id)
+        if rev is None:
+            continue
+        t, i = queries.count_rows(db, rev.id)
+        out.append(PlanOut(id=d.id, region=d.region, plan_year=d.plan_year, revision=rev.number, title=rev.title,
+                           tasks=t, indicators=i, published=board.is_published(db, d.id)))  # fmt: skip
+    return out
+
+
+@router.get(
+    "/plans/{pid}/tasks", response_model=list[TaskOut], summary="计划的任务及状态（责任单位只见本单位任务）"
+)
+def tasks(request: Request, db: Db, me: Me, pid: int, on: dt.date | None = None) -> list[TaskOut]:
+    _plan(db, pid)
+    items = statuses(
+        db, pid, on or _today(request), request.app.state.settings.status, board.visible_unit(me)
+    )
+    return [_task_out(it) for it in items]
+
+
+@router.get("/plans/{pid}/status", summary="红黄绿灯汇总")
+def status_summary(
+    request: Request, db: Db, me: Me, pid: int, on: dt.date | None = None
+) -> dict[str, object]:
+    _plan(db, pid)
+    view = board.dashboard(db, pid, on or _today(request), me, request.app.state.settings.status)
+    return {"on": view.on.isoformat(), "lights": view.counts, "states": view.states,
+            "units": [{"unit": g.name, "red": g.red, "yellow": g.yellow, "green": g.green, "done": g.done} for g in view.units]}  # fmt: skip
+
+
+@router.get("/plans/{pid}/tasks/{number}", response_model=TaskDetailOut, summary="一项任务")
+def task(request: Request, db: Db, me: Me, pid: int, number: int) -> TaskDetailOut:
+    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
+    base = _task_out(page.status)
+    inds = [IndicatorOut(key=i.key, name=i.name, kind=i.kind, period=i.period, value=i.value, unit=i.unit,
+                         growth_pct=i.growth_pct, quote=i.quote) for i in page.indicators]  # fmt: skip
+    return TaskDetailOut(**base.model_dump(), indicators=inds)
+
+
+@router.put("/plans/{pid}/tasks/{number}/assignment", response_model=TaskOut, summary="修改分工（督查室）")
+def put_assignment(
+    request: Request, db: Db, me: Me, pid: int, number: int, body: AssignmentIn, x_csrf: Csrf = None
+) -> TaskOut:
+    require(me, "admin")
+    check_csrf(request, x_csrf)
+    assign.set_assignment(db, pid, str(number), lead=body.lead, cooperating=body.cooperating, leader=body.leader,
+                          deadline=body.deadline, milestones=body.milestones, user=me.name)  # fmt: skip
+    return task(request, db, me, pid, number)
+
+
+@router.get(
+    "/plans/{pid}/tasks/{number}/progress",
+    response_model=list[ProgressOut],
+    summary="一项任务的全部报送（含更正前的版本）",
+)
+def get_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> list[ProgressOut]:
+    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
+    from sqlalchemy import select
+
+    from bihuan.ledger.models import ProgressReport
+
+    rows = db.scalars(select(ProgressReport).where(ProgressReport.document_id == pid,
+                                                   ProgressReport.task_key == page.task.key).order_by(ProgressReport.id))  # fmt: skip
+    return [ProgressOut(period=r.period, values=r.values, percent=r.percent, narrative=r.narrative, problems=r.problems,
+                        next_steps=r.next_steps, author=r.author, created_at=r.created_at) for r in rows]  # fmt: skip
+
+
+@router.post(
+    "/plans/{pid}/tasks/{number}/progress", response_model=Saved, status_code=201, summary="报送进度"
+)
+def post_progress(
+    request: Request, db: Db, me: Me, pid: int, number: int, body: ProgressIn, x_csrf: Csrf = None
+) -> Saved:
+    require(me, "unit", "admin")
+    check_csrf(request, x_csrf)
+    board.task_page(
+        db, pid, str(number), _today(request), me, request.app.state.settings.status
+    )  # access check
+    row = ProgressInput(
+        1, str(number), body.period, body.values, body.percent, body.narrative, body.problems, body.next_steps
+    )
+    n = add_reports(db, pid, [row], author=me.name, today=_today(request),
+                    unit_name=me.unit_name if me.role == "unit" else None, submission=body.submission)  # fmt: skip
+    return Saved(saved=n)
+
+
+@router.get("/session", summary="当前登录的人与 CSRF 令牌")
+def whoami(
+    request: Request, me: Me, csrf: Annotated[str | None, Query(include_in_schema=False)] = None
+) -> dict[str, object]:
+    return {
+        "name": me.name,
+        "role": me.role,
+        "unit": me.unit_name,
+        "csrf_token": getattr(request.state, "csrf", None),
+    }

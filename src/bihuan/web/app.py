@@ -1,0 +1,140 @@
+"""create_app(settings): the FastAPI application with its pages, API and error pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bihuan import __version__
+from bihuan.export import ExportError
+from bihuan.ingest import ReadError
+from bihuan.ledger.db import open_ledger
+from bihuan.track.board import Forbidden
+from bihuan.track.errors import RowErrors, TrackError
+from bihuan.web.deps import BadCsrf, LoginRequired, NotAllowed
+from bihuan.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(
+    request: Request, status: int, zh: str, en: str, rows: list[tuple[int, str, str]] | None = None
+) -> Response:
+    if _is_api(request):
+        body: dict[str, object] = {"error": zh, "error_en": en}
+        if rows:
+            body["rows"] = [{"row": r, "error": z, "error_en": e} for r, z, e in rows]
+        return JSONResponse(body, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "zh": zh,
+            "en": en,
+            "rows": rows or [],
+            "me": None,
+            "csrf": None,
+            "back": request.headers.get("referer"),
+        },
+        status_code=status,
+    )
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+
+    ledger = open_ledger(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            ledger.close()
+
+    app = FastAPI(
+        title="bihuan 闭环 API",
+        version=__version__,
+        description="政府工作报告目标任务跟踪：计划、任务、分工、进度、状态。权限与网页相同。",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.ledger = ledger
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from bihuan.web import api, pages
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "请先登录", "error_en": "login required"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return _error(request, 403, exc.zh, exc.en)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error(request, 403, exc.zh, exc.en)
+
+    @app.exception_handler(BadCsrf)
+    async def _csrf(request: Request, exc: BadCsrf) -> Response:
+        return _error(request, 403, "表单已过期或来源不明，请刷新页面后重试", "missing or wrong CSRF token")
+
+    @app.exception_handler(RowErrors)
+    async def _rows(request: Request, exc: RowErrors) -> Response:
+        return _error(request, 400, exc.zh, exc.en, exc.problems)
+
+    @app.exception_handler(TrackError)
+    async def _track(request: Request, exc: TrackError) -> Response:
+        return _error(request, 400, exc.zh, exc.en)
+
+    @app.exception_handler(ReadError)
+    async def _read(request: Request, exc: ReadError) -> Response:
+        return _error(request, 400, exc.zh, exc.en)
+
+    @app.exception_handler(ExportError)
+    async def _export(request: Request, exc: ExportError) -> Response:
+        return _error(request, 400, exc.zh, exc.en)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("body", "query", "path"))
+        return _error(
+            request, 422, f"输入有误：{where}", f"invalid input: {where} {first.get('msg', '')}".strip()
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        zh = {404: "页面不存在", 405: "不支持这种请求", 413: "上传的文件太大"}.get(
+            exc.status_code, "请求有误"
+        )
+        return _error(request, exc.status_code, zh, str(exc.detail))
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> HTMLResponse:
+        return HTMLResponse("ok")
+
+    return app

@@ -1,0 +1,385 @@
+"""The pages: login, dashboard, import review, assignment, task, unit inbox, public page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from bihuan.export import svg
+from bihuan.export.ledger_books import task_table
+from bihuan.ingest import read_bytes
+from bihuan.ledger import queries
+from bihuan.track import assign, board, drafts
+from bihuan.track.directory import ensure_directory, find_unit
+from bihuan.track.errors import TrackError
+from bihuan.track.progress import ProgressInput, add_reports, parse_period
+from bihuan.track.users import authenticate, end_session, start_session
+from bihuan.track.views import plan_view
+from bihuan.web.app import templates
+from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
+
+router = APIRouter(include_in_schema=False)
+PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
+
+
+def render(request: Request, name: str, me: Any, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, name, {"me": me, "csrf": getattr(request.state, "csrf", None), **ctx}
+    )
+
+
+def _today(request: Request) -> dt.date:
+    return request.app.state.settings.today()  # type: ignore[no-any-return]
+
+
+def _plan_id(db: Db, plan: int | None) -> int | None:
+    if plan is not None:
+        if queries.document(db, plan) is None:
+            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
+        return plan
+    docs = queries.documents(db)
+    return max((d.id for d in docs), default=None)
+
+
+def _form_text(form: Any, name: str, limit: int = 5000) -> str:
+    value = form.get(name)
+    text = value if isinstance(value, str) else ""
+    if len(text) > limit:
+        raise TrackError(f"“{name}”太长（不超过 {limit} 字）", f"{name} is too long")
+    return text
+
+
+@router.get("/")
+def home(me: Viewer) -> RedirectResponse:
+    return RedirectResponse("/dashboard" if me else "/public", status_code=303)
+
+
+@router.get("/login")
+def login_form(
+    request: Request, me: Viewer, next: str = "/dashboard", error: str | None = None
+) -> HTMLResponse:
+    token = secrets.token_urlsafe(16)
+    resp = render(
+        request, "login.html", me, pre=token, next=next if next.startswith("/") else "/dashboard", error=error
+    )
+    resp.set_cookie(
+        PRE, token, httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies
+    )
+    return resp
+
+
+@router.post("/login")
+async def login(request: Request, db: Db) -> Response:
+    form = await request.form()
+    pre = request.cookies.get(PRE)
+    if not pre or form.get("pre") != pre:
+        return RedirectResponse("/login?error=表单已过期，请重试", status_code=303)
+    user = authenticate(db, _form_text(form, "name", 100), _form_text(form, "password", 200))
+    if user is None:
+        return RedirectResponse("/login?error=用户名或密码不对", status_code=303)
+    settings = request.app.state.settings
+    token, _ = start_session(db, user, settings.session_hours)
+    target = str(form.get("next") or "/dashboard")
+    resp = RedirectResponse(
+        target if target.startswith("/") and not target.startswith("//") else "/dashboard", 303
+    )
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+                    max_age=int(settings.session_hours * 3600))  # fmt: skip
+    resp.delete_cookie(PRE)
+    return resp
+
+
+@router.post("/logout")
+async def logout(request: Request, db: Db, me: Me) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    end_session(db, request.cookies.get(COOKIE))
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+# ---------------------------------------------------------------- dashboard
+@router.get("/dashboard")
+def dashboard_page(
+    request: Request, db: Db, me: Me, plan: int | None = None, on: str | None = None
+) -> HTMLResponse:
+    pid = _plan_id(db, plan)
+    if pid is None:
+        return render(request, "empty.html", me)
+    day = _date(on) or _today(request)
+    view = board.dashboard(db, pid, day, me, request.app.state.settings.status)
+    charts = {
+        "lights": svg.light_bar(view.counts, "全部任务红黄绿灯"),
+        "areas": svg.grouped_lights([(g.name, _lights(g)) for g in view.areas], "各工作领域"),
+        "units": svg.grouped_lights([(g.name, _lights(g)) for g in view.units], "各单位"),
+        "targets": svg.progress_vs_time(
+            [(f"{t.task_number}. {t.name}", t.progress, t.time_progress) for t in view.targets[:30]],
+            "目标完成进度与时间进度",
+        ),
+    }
+    return render(request, "dashboard.html", me, view=view, charts=charts, plans=queries.documents(db), pid=pid,
+                  published=board.is_published(db, pid))  # fmt: skip
+
+
+def _lights(g: board.Group) -> dict[str, int]:
+    return {"red": g.red, "yellow": g.yellow, "green": g.green}
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise TrackError(f"日期应写作 2023-06-30，收到“{text[:20]}”", "date must be YYYY-MM-DD") from e
+
+
+@router.post("/plans/{pid}/publish")
+async def publish(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    board.set_published(db, pid, form.get("published") == "1", me)
+    return RedirectResponse(f"/dashboard?plan={pid}", status_code=303)
+
+
+# ---------------------------------------------------------------- import
+@router.get("/import")
+def import_form(request: Request, me: Me) -> HTMLResponse:
+    require(me, "admin")
+    return render(request, "import.html", me, limit=request.app.state.settings.max_upload_mb)
+
+
+@router.post("/import")
+async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
+    require(me, "admin")
+    limit = request.app.state.settings.max_upload_bytes
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit + 64 * 1024:
+        raise TrackError(f"文件超过上限 {limit // (1024 * 1024)} MB", "upload too large")
+    form = await request.form(max_part_size=limit + 1)
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
+        raise TrackError("请选择要上传的报告文件", "choose a file to upload")
+    data = await upload.read(limit + 1)  # type: ignore[union-attr]
+    source = read_bytes(data, upload.filename or "报告", limit)  # type: ignore[union-attr]
+    d = drafts.start(db, source.text, source.name, source.source_format, me.name)
+    return RedirectResponse(f"/import/{d.id}", status_code=303)
+
+
+@router.get("/import/{draft_id}")
+def import_review(request: Request, db: Db, me: Me, draft_id: int) -> HTMLResponse:
+    require(me, "admin")
+    d, plan = drafts.get(db, draft_id)
+    marked = highlight(d.text, [(i.span[0], i.span[1], i.id) for i in plan.indicators])
+    return render(
+        request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id)
+    )
+
+
+def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The source text as HTML with each figure's span in a <mark> that links to its row."""
+    out, pos = [], 0
+    for a, b, iid in sorted(spans):
+        if a < pos or b <= a or b > len(text):
+            continue
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<mark id="src-{iid}"><a href="#{iid}">{html.escape(text[a:b])}</a></mark>')
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+@router.post("/import/{draft_id}/{action}")
+async def import_action(request: Request, db: Db, me: Me, draft_id: int, action: str) -> RedirectResponse:
+    require(me, "admin")
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    f = lambda n: _form_text(form, n, 500)  # noqa: E731
+    if action == "figure":
+        d = drafts.correct_figure(
+            db, draft_id, f("iid"), f("name"), f("value"), f("unit"), f("growth"), me.name
+        )
+    elif action == "merge":
+        d = drafts.merge_tasks(db, draft_id, f("tid"), me.name)
+    elif action == "split":
+        d = drafts.split_task(db, draft_id, f("tid"), f("at"), me.name)
+    elif action == "confirm":
+        year = f("year").strip()
+        r = drafts.confirm(
+            db, draft_id, f("region").strip() or None, int(year) if year.isdigit() else None, me.name
+        )
+        return RedirectResponse(f"/plans/{r.document_id}/assign?imported={int(r.created)}", status_code=303)
+    else:
+        raise TrackError("不支持的操作", "unknown action")
+    return RedirectResponse(f"/import/{d.id}", status_code=303)
+
+
+# ---------------------------------------------------------------- assign
+@router.get("/plans/{pid}/assign")
+def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None = None) -> HTMLResponse:
+    require(me, "admin", "leader")
+    items = assign.suggest_plan(db, pid, me.name)
+    names = {u.id: u.name for u in queries.units(db)}
+    units = ensure_directory(db, me.name)
+    view = plan_view(db, pid)
+    return render(
+        request,
+        "assign.html",
+        me,
+        pid=pid,
+        items=items,
+        names=names,
+        units=units,
+        view=view,
+        imported=imported,
+    )
+
+
+@router.post("/plans/{pid}/assign/confirm")
+async def assign_confirm(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
+    require(me, "admin")
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    assign.confirm(db, pid, [str(x) for x in form.getlist("task")], me.name)
+    return RedirectResponse(f"/plans/{pid}/assign", status_code=303)
+
+
+@router.post("/plans/{pid}/tasks/{number}/assign")
+async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
+    require(me, "admin")
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    coop = [c for c in (str(x) for x in form.getlist("coop")) if c.strip()]
+    stones = [m for m in _form_text(form, "milestones", 1000).splitlines() if m.strip()]
+    assign.set_assignment(
+        db, pid, str(number),
+        lead=_form_text(form, "lead", 100) or None, cooperating=coop,
+        leader=_form_text(form, "leader", 100), deadline=_date(_form_text(form, "deadline", 20)),
+        milestones=stones, user=me.name,
+    )  # fmt: skip
+    return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
+
+
+@router.get("/plans/{pid}/export.xlsx")
+def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
+    require(me, "admin", "leader")
+    view = plan_view(db, pid)
+    buf = io.BytesIO()
+    task_table(view).save(buf)
+    buf.seek(0)
+    name = f"{view.region}{view.plan_year}年任务分解表.xlsx"
+    from urllib.parse import quote
+
+    return StreamingResponse(
+        buf,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+# ---------------------------------------------------------------- task
+@router.get("/plans/{pid}/tasks/{number}")
+def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTMLResponse:
+    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
+    units = ensure_directory(db, me.name) if me.role == "admin" else []
+    return render(request, "task.html", me, page=page, pid=pid, units=units, token=secrets.token_urlsafe(16),
+                  period=_month(_today(request)))  # fmt: skip
+
+
+@router.post("/plans/{pid}/tasks/{number}/notice")
+async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    board.send_notice(db, pid, str(number), _form_text(form, "kind", 10), _form_text(form, "text", 2000), me)
+    return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
+
+
+@router.post("/notices/{notice_id}/answer")
+async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    board.answer_notice(db, notice_id, _form_text(form, "text", 2000), me)
+    back = _form_text(form, "back", 200)
+    return RedirectResponse(back if back.startswith("/plans/") else "/inbox", status_code=303)
+
+
+# ---------------------------------------------------------------- inbox and progress
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@router.get("/inbox")
+def inbox(
+    request: Request, db: Db, me: Me, plan: int | None = None, period: str | None = None
+) -> HTMLResponse:
+    require(me, "unit", "admin")
+    pid = _plan_id(db, plan)
+    if pid is None:
+        return render(request, "empty.html", me)
+    today = _today(request)
+    p = parse_period(period) if period else _month(today)
+    if p is None:
+        raise TrackError("期间应写作 2023-06", "period must be YYYY-MM")
+    view = board.dashboard(db, pid, today, me, request.app.state.settings.status)
+    lines = {t.number: t for t in plan_view(db, pid).tasks}
+    reports = queries.latest_reports(db, pid, p)
+    done = {k for k, r in reports.items() if r.period == p}
+    rows = [(it, lines[it.number], it.key in done) for it in view.items if it.number in lines]
+    return render(
+        request,
+        "inbox.html",
+        me,
+        pid=pid,
+        period=p,
+        rows=rows,
+        tokens={it.number: secrets.token_urlsafe(16) for it in view.items},
+    )
+
+
+@router.post("/plans/{pid}/tasks/{number}/progress")
+async def report_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
+    require(me, "unit", "admin")
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    values = {str(k)[2:]: v for k, v in form.items() if str(k).startswith("v:") and isinstance(v, str)}
+    row = ProgressInput(
+        1, str(number), _form_text(form, "period", 7), values, _form_text(form, "percent", 20) or None,
+        _form_text(form, "narrative"), _form_text(form, "problems"), _form_text(form, "next_steps"),
+    )  # fmt: skip
+    unit = me.unit_name if me.role == "unit" else None
+    add_reports(db, pid, [row], author=me.name, today=_today(request), unit_name=unit,
+                submission=_form_text(form, "submission", 64) or None)  # fmt: skip
+    back = _form_text(form, "back", 200)
+    return RedirectResponse(
+        (back if back.startswith("/") and not back.startswith("//") else "/inbox") + "#saved", 303
+    )
+
+
+# ---------------------------------------------------------------- public
+@router.get("/public")
+def public_index(request: Request, db: Db, me: Viewer) -> HTMLResponse:
+    docs = [queries.document(db, pid) for pid in board.published_plans(db)]
+    return render(request, "public_index.html", me, docs=[d for d in docs if d is not None])
+
+
+@router.get("/public/{pid}")
+def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
+    if not board.is_published(db, pid):
+        raise NotAllowed("这份计划尚未公开", "not published")
+    from bihuan.track.users import Person
+
+    everyone = Person(0, "公众", "leader", None, None)
+    view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
+    return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
+
+
+def unit_id_of(db: Db, name: str) -> int:
+    return find_unit(ensure_directory(db, "web"), name).id
