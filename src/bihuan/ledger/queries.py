@@ -138,3 +138,14 @@ def report_versions(session: Session, document_id: int, key: str, period: str) -
         )
         .order_by(ProgressReport.id)
     ).all()
+
+
+def stamp(session: Session) -> tuple[int | None, ...]:
+    """Changes whenever anything a status depends on is added: the newest row of each table
+    (rows are only ever added, so the newest ids tell whether anything changed)."""
+    from bihuan.ledger.models import Notice, NoticeAnswer, Publication
+
+    return tuple(
+        session.scalar(select(func.max(model.id)))
+        for model in (Revision, Assignment, ProgressReport, Notice, NoticeAnswer, Publication, UnitProfile)
+    )

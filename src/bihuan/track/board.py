@@ -186,7 +186,7 @@ def task_page(
         raise TrackError(f"任务“{ref}”不存在", f"unknown task {ref!r}")
     current = queries.current_assignments(session, document_id).get(task.key)
     check_task_access(person, current)
-    status = next(s for s in statuses(session, document_id, on, settings) if s.key == task.key)
+    status = statuses(session, document_id, on, settings, only_key=task.key)[0]
     inds = {i.iid: i for i in queries.indicators(session, task.revision_id)}
     names = {u.id: u.name for u in queries.units(session)}
     keys = {i.key: i.name for i in inds.values()}

@@ -233,8 +233,10 @@ def statuses(
     on: dt.date,
     settings: Settings,
     unit_id: int | None = None,
+    only_key: str | None = None,
 ) -> list[TaskStatus]:
-    """The status of every task of a plan's newest revision (only a unit's tasks with `unit_id`)."""
+    """The status of every task of a plan's newest revision (only a unit's tasks with `unit_id`,
+    only one task with `only_key`)."""
     doc = queries.document(session, document_id)
     rev = queries.latest_revision(session, document_id)
     if doc is None or rev is None:
@@ -249,6 +251,8 @@ def statuses(
     year_end = dt.date(doc.plan_year, 12, 31)
     out = []
     for t in queries.tasks(session, rev.id):
+        if only_key is not None and t.key != only_key:
+            continue
         a = assigned.get(t.key)
         if unit_id is not None and (
             a is None or (a.lead_unit_id != unit_id and unit_id not in a.cooperating_unit_ids)

@@ -19,6 +19,7 @@ from bihuan.ingest import ReadError
 from bihuan.ledger.db import open_ledger
 from bihuan.track.board import Forbidden
 from bihuan.track.errors import RowErrors, TrackError
+from bihuan.web.cache import ViewCache
 from bihuan.web.deps import BadCsrf, LoginRequired, NotAllowed
 from bihuan.web.settings import WebSettings
 
@@ -77,6 +78,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ledger = ledger
+    app.state.views = ViewCache()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from bihuan.web import api, pages

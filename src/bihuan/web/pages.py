@@ -114,6 +114,15 @@ def dashboard_page(
     if pid is None:
         return render(request, "empty.html", me)
     day = _date(on) or _today(request)
+    key = ("dashboard", pid, day, board.visible_unit(me), queries.stamp(db))
+    view, charts = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request))
+    return render(request, "dashboard.html", me, view=view, charts=charts, plans=queries.documents(db), pid=pid,
+                  published=board.is_published(db, pid))  # fmt: skip
+
+
+def _dashboard(
+    db: Db, pid: int, day: dt.date, me: Any, request: Request
+) -> tuple[board.Dashboard, dict[str, str]]:
     view = board.dashboard(db, pid, day, me, request.app.state.settings.status)
     charts = {
         "lights": svg.light_bar(view.counts, "全部任务红黄绿灯"),
@@ -124,8 +133,7 @@ def dashboard_page(
             "目标完成进度与时间进度",
         ),
     }
-    return render(request, "dashboard.html", me, view=view, charts=charts, plans=queries.documents(db), pid=pid,
-                  published=board.is_published(db, pid))  # fmt: skip
+    return view, charts
 
 
 def _lights(g: board.Group) -> dict[str, int]:
