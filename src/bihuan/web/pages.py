@@ -266,6 +266,11 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     coop = [c for c in (str(x) for x in form.getlist("coop")) if c.strip()]
+    coop += [
+        c.strip()
+        for c in _form_text(form, "coop_text", 300).replace(",", "、").replace("，", "、").split("、")
+        if c.strip()
+    ]
     stones = [m for m in _form_text(form, "milestones", 1000).splitlines() if m.strip()]
     assign.set_assignment(
         db, pid, str(number),
