@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
@@ -172,27 +173,36 @@ def add_reports(
         is not None
     ):
         return 0
-    with transaction(session):
-        unit = None
-        if unit_name:
-            unit = find_unit(directory(session), unit_name)
-        good, problems = check_rows(session, document_id, rows, today, unit)
-        if problems:
-            raise RowErrors(problems, "进度报送", "progress report")
-        for task, r, values, percent in good:
-            session.add(
-                ProgressReport(
-                    document_id=document_id,
-                    task_key=task.key,
-                    period=parse_period(str(r.period)) or "",
-                    values=values,
-                    percent=percent,
-                    narrative=(r.narrative or "").strip() or None,
-                    problems=(r.problems or "").strip() or None,
-                    next_steps=(r.next_steps or "").strip() or None,
-                    unit_id=unit.id if unit else None,
-                    author=author,
-                    submission=submission if len(good) == 1 else None,
+    try:
+        with transaction(session):
+            unit = None
+            if unit_name:
+                unit = find_unit(directory(session), unit_name)
+            good, problems = check_rows(session, document_id, rows, today, unit)
+            if problems:
+                raise RowErrors(problems, "进度报送", "progress report")
+            for task, r, values, percent in good:
+                session.add(
+                    ProgressReport(
+                        document_id=document_id,
+                        task_key=task.key,
+                        period=parse_period(str(r.period)) or "",
+                        values=values,
+                        percent=percent,
+                        narrative=(r.narrative or "").strip() or None,
+                        problems=(r.problems or "").strip() or None,
+                        next_steps=(r.next_steps or "").strip() or None,
+                        unit_id=unit.id if unit else None,
+                        author=author,
+                        submission=submission if len(good) == 1 else None,
+                    )
                 )
-            )
+    except IntegrityError:
+        # the same form, saved twice at once: the other request stored it
+        session.rollback()
+        if submission is not None and session.scalar(
+            select(ProgressReport.id).where(ProgressReport.submission == submission)
+        ):
+            return 0
+        raise
     return len(good)
