@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from typer.testing import CliRunner, Result
 
-from bihuan.cli.main import app
+from bihuan.launch import app
 
 # A short fictional report in the usual shape (title block, review, goals, work areas).
 TINY_REPORT = """政府工作报告

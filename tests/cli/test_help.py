@@ -10,7 +10,7 @@ import pytest
 from typer.testing import Result
 
 from bihuan import __version__
-from bihuan.cli.main import run
+from bihuan.launch import run
 
 Invoke = Callable[..., Result]
 
@@ -62,5 +62,5 @@ def test_run_turns_bad_usage_into_one_line(
 
 def test_console_script_points_at_run() -> None:
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "bihuan"]
-    assert script.value == "bihuan.cli.main:run"
+    assert script.value == "bihuan.launch:run"
     assert script.load() is run

@@ -16,8 +16,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
-from bihuan.cli.main import app
 from bihuan.export.ledger_books import PROGRESS_SHEET, SHEET_HEADER, TABLE_HEADER
+from bihuan.launch import app
 from bihuan.ledger import queries
 from bihuan.ledger.db import open_ledger
 from bihuan.ledger.models import Assignment, ProgressReport

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bihuan.cli.main import app
 from bihuan.contract import SCHEMA_FILE, load_schema, schema_text
 from bihuan.extract import SCHEMA
+from bihuan.launch import app
 
 AssertPlan = Callable[[dict[str, Any], int], None]
 EXAMPLES = ["shixian-2022-report.txt", "shishi-2023-report.txt"]

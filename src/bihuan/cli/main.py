@@ -39,10 +39,6 @@ web_cmds.user_app.command("add", cls=BihuanCommand, epilog=web_cmds.USER_EPILOG,
     web_cmds.user_add
 )
 app.add_typer(web_cmds.user_app, cls=BihuanSubGroup)
-app.command("serve", cls=BihuanCommand, help=web_cmds.serve.__doc__, epilog=web_cmds.SERVE_EPILOG)(
-    web_cmds.serve
-)
-app.command("demo", cls=BihuanCommand, help=web_cmds.demo.__doc__, epilog=web_cmds.DEMO_EPILOG)(web_cmds.demo)
 app.command(
     "status",
     cls=BihuanCommand,

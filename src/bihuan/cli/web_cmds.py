@@ -1,16 +1,14 @@
-"""`bihuan serve`, `bihuan demo` and `bihuan user add`: the web face from the command line."""
+"""`bihuan user add`, and the demo ledger that `bihuan demo` serves (see bihuan.launch)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bihuan.cli.errors import CliError
-from bihuan.cli.ledger_common import DbOption, UserOption, handled, session_for, user_name
+from bihuan.cli.ledger_common import DbOption, UserOption, session_for, user_name
 
 SERVE_EPILOG = "示例：\n· bihuan serve --db 督查.db\n· bihuan serve --host 0.0.0.0 --port 8080（在内网开放）"
 DEMO_EPILOG = "示例：\n· bihuan demo\n· bihuan demo --port 8080"
@@ -24,33 +22,6 @@ DEMO_USERS = (
     ("农业农村局", "unit", "农业农村局"),
     ("住建局", "unit", "住房和城乡建设局"),
 )
-
-
-def _port(port: int) -> int:
-    if not 1 <= port <= 65535:
-        raise CliError(f"端口须在 1–65535 之间：{port}", f"port must be 1-65535: {port}")
-    return port
-
-
-def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="监听地址；默认只在本机。")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
-    secure_cookies: Annotated[
-        bool, typer.Option("--secure-cookies", help="经 HTTPS 提供服务时打开。")
-    ] = False,
-) -> None:
-    """启动网页工作台（督查室、责任单位、领导、公众页）。"""
-    import uvicorn
-
-    from bihuan.web.app import create_app
-    from bihuan.web.settings import WebSettings
-
-    _port(port)
-    with handled():
-        app = create_app(WebSettings(db=db, secure_cookies=secure_cookies))
-    typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def build_demo(path: Path, today: dt.date) -> int:
@@ -104,30 +75,6 @@ def build_demo(path: Path, today: dt.date) -> int:
         return doc
     finally:
         ledger.close()
-
-
-def demo(
-    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
-    host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
-    db: DbOption = None,
-) -> None:
-    """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
-    import uvicorn
-
-    from bihuan.web.app import create_app
-    from bihuan.web.settings import WebSettings
-
-    _port(port)
-    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="bihuan-demo-")) / "demo.db"
-    if path.exists():
-        raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
-    today = dt.date(2023, 7, 10)
-    with handled():
-        build_demo(path, today)
-        app = create_app(WebSettings(db=str(path), today=lambda: today))
-    typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{today}")
-    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 user_app = typer.Typer(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 URL_ENV = "BIHUAN_DATABASE_URL"
 DEFAULT_FILE = "bihuan.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE_OPTION = "bihuan_write"  # execution option that marks a write transaction
 
 
 class LedgerError(Exception):
@@ -94,8 +95,10 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock at the start: two writers queue instead of deadlocking.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the lock at its start, so two writers queue instead of deadlocking;
+        # a read begins deferred, so readers never wait for each other (WAL).
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -107,7 +110,7 @@ def upgrade(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

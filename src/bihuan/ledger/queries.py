@@ -46,6 +46,28 @@ def tasks(session: Session, revision_id: int) -> Sequence[TaskRow]:
     ).all()
 
 
+def task_by_number(session: Session, revision_id: int, number: int) -> TaskRow | None:
+    return session.scalar(select(TaskRow).where(TaskRow.revision_id == revision_id, TaskRow.number == number))
+
+
+def tasks_by_key_prefix(session: Session, revision_id: int, prefix: str) -> Sequence[TaskRow]:
+    return session.scalars(
+        select(TaskRow).where(TaskRow.revision_id == revision_id, TaskRow.key.startswith(prefix)).limit(2)
+    ).all()
+
+
+def tasks_by_key(session: Session, revision_id: int, key: str) -> Sequence[TaskRow]:
+    return session.scalars(
+        select(TaskRow).where(TaskRow.revision_id == revision_id, TaskRow.key == key)
+    ).all()
+
+
+def indicators_by_iid(session: Session, revision_id: int, iids: Sequence[str]) -> Sequence[IndicatorRow]:
+    return session.scalars(
+        select(IndicatorRow).where(IndicatorRow.revision_id == revision_id, IndicatorRow.iid.in_(list(iids)))
+    ).all()
+
+
 def indicators(session: Session, revision_id: int) -> Sequence[IndicatorRow]:
     return session.scalars(
         select(IndicatorRow).where(IndicatorRow.revision_id == revision_id).order_by(IndicatorRow.id)
@@ -72,14 +94,12 @@ def unit_profiles(session: Session) -> dict[int, UnitProfile]:
     return {p.unit_id: p for p in rows}
 
 
-def current_assignments(session: Session, document_id: int) -> dict[str, Assignment]:
-    """The newest assignment of every task of a document, by task key."""
-    newest = (
-        select(func.max(Assignment.id))
-        .where(Assignment.document_id == document_id)
-        .group_by(Assignment.task_key)
-        .scalar_subquery()
-    )
+def current_assignments(session: Session, document_id: int, key: str | None = None) -> dict[str, Assignment]:
+    """The newest assignment of every task of a document (or of one task `key`), by task key."""
+    scope = [Assignment.document_id == document_id]
+    if key is not None:
+        scope.append(Assignment.task_key == key)
+    newest = select(func.max(Assignment.id)).where(*scope).group_by(Assignment.task_key).scalar_subquery()
     rows = session.scalars(select(Assignment).where(Assignment.id.in_(newest))).all()
     return {a.task_key: a for a in rows}
 
@@ -92,11 +112,17 @@ def assignment_history(session: Session, document_id: int, key: str) -> Sequence
     ).all()
 
 
-def latest_reports(session: Session, document_id: int, up_to_period: str) -> dict[str, ProgressReport]:
-    """Per task, the newest version of its latest period's report, periods up to `up_to_period`."""
+def latest_reports(
+    session: Session, document_id: int, up_to_period: str, key: str | None = None
+) -> dict[str, ProgressReport]:
+    """Per task (or for one task `key`), the newest version of its latest period's report,
+    periods up to `up_to_period`."""
+    scope = [ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period]
+    if key is not None:
+        scope.append(ProgressReport.task_key == key)
     last_period = (
         select(ProgressReport.task_key, func.max(ProgressReport.period).label("period"))
-        .where(ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period)
+        .where(*scope)
         .group_by(ProgressReport.task_key)
         .subquery()
     )
@@ -115,12 +141,15 @@ def latest_reports(session: Session, document_id: int, up_to_period: str) -> dic
     return {r.task_key: r for r in rows}
 
 
-def reported_periods(session: Session, document_id: int, up_to_period: str) -> dict[str, set[str]]:
-    """Per task, the periods it has a report for."""
+def reported_periods(
+    session: Session, document_id: int, up_to_period: str, key: str | None = None
+) -> dict[str, set[str]]:
+    """Per task (or for one task `key`), the periods it has a report for."""
+    scope = [ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period]
+    if key is not None:
+        scope.append(ProgressReport.task_key == key)
     rows = session.execute(
-        select(ProgressReport.task_key, ProgressReport.period)
-        .where(ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period)
-        .distinct()
+        select(ProgressReport.task_key, ProgressReport.period).where(*scope).distinct()
     ).all()
     out: dict[str, set[str]] = {}
     for key, period in rows:
@@ -142,10 +171,9 @@ def report_versions(session: Session, document_id: int, key: str, period: str) -
 
 def stamp(session: Session) -> tuple[int | None, ...]:
     """Changes whenever anything a status depends on is added: the newest row of each table
-    (rows are only ever added, so the newest ids tell whether anything changed)."""
+    (rows are only ever added, so the newest ids tell whether anything changed). One query."""
     from bihuan.ledger.models import Notice, NoticeAnswer, Publication
 
-    return tuple(
-        session.scalar(select(func.max(model.id)))
-        for model in (Revision, Assignment, ProgressReport, Notice, NoticeAnswer, Publication, UnitProfile)
-    )
+    models = (Revision, Assignment, ProgressReport, Notice, NoticeAnswer, Publication, UnitProfile)
+    row = session.execute(select(*(select(func.max(m.id)).scalar_subquery() for m in models))).one()
+    return tuple(row)

@@ -184,10 +184,10 @@ def task_page(
     task = find_task(session, document_id, ref)
     if task is None:
         raise TrackError(f"任务“{ref}”不存在", f"unknown task {ref!r}")
-    current = queries.current_assignments(session, document_id).get(task.key)
+    current = queries.current_assignments(session, document_id, task.key).get(task.key)
     check_task_access(person, current)
     status = statuses(session, document_id, on, settings, only_key=task.key)[0]
-    inds = {i.iid: i for i in queries.indicators(session, task.revision_id)}
+    inds = {i.iid: i for i in queries.indicators_by_iid(session, task.revision_id, task.indicator_iids)}
     names = {u.id: u.name for u in queries.units(session)}
     keys = {i.key: i.name for i in inds.values()}
     events: list[Event] = []

@@ -254,9 +254,7 @@ def find_task(session: Session, document_id: int, ref: str) -> TaskRow | None:
     if rev is None:
         return None
     text = ref.strip().lower().lstrip("t#")
-    tasks = queries.tasks(session, rev.id)
     if text.isdigit():
-        n = int(text)
-        return next((t for t in tasks if t.number == n), None)
-    hits = [t for t in tasks if len(text) >= 6 and t.key.startswith(text)]
+        return queries.task_by_number(session, rev.id, int(text)) if len(text) < 10 else None
+    hits = queries.tasks_by_key_prefix(session, rev.id, text) if len(text) >= 6 else []
     return hits[0] if len(hits) == 1 else None

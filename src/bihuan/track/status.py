@@ -241,18 +241,24 @@ def statuses(
     rev = queries.latest_revision(session, document_id)
     if doc is None or rev is None:
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
-    inds = {i.iid: i for i in queries.indicators(session, rev.id)}
-    assigned = queries.current_assignments(session, document_id)
+    if only_key is None:
+        rows = queries.tasks(session, rev.id)
+        inds = {i.iid: i for i in queries.indicators(session, rev.id)}
+    else:
+        rows = queries.tasks_by_key(session, rev.id, only_key)
+        inds = {
+            i.iid: i
+            for i in queries.indicators_by_iid(session, rev.id, [x for t in rows for x in t.indicator_iids])
+        }
+    assigned = queries.current_assignments(session, document_id, only_key)
     period = _month(on)
-    reports = queries.latest_reports(session, document_id, period)
-    periods = queries.reported_periods(session, document_id, period)
+    reports = queries.latest_reports(session, document_id, period, only_key)
+    periods = queries.reported_periods(session, document_id, period, only_key)
     names = {u.id: u.name for u in queries.units(session)}
     start = dt.date(doc.plan_year, 1, 1)
     year_end = dt.date(doc.plan_year, 12, 31)
     out = []
-    for t in queries.tasks(session, rev.id):
-        if only_key is not None and t.key != only_key:
-            continue
+    for t in rows:
         a = assigned.get(t.key)
         if unit_id is not None and (
             a is None or (a.lead_unit_id != unit_id and unit_id not in a.cooperating_unit_ids)

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, SessionTransaction
 
+from bihuan.ledger.db import WRITE_OPTION
+
 
 @contextmanager
 def transaction(session: Session) -> Iterator[SessionTransaction]:
@@ -15,4 +17,5 @@ def transaction(session: Session) -> Iterator[SessionTransaction]:
     if session.in_transaction():
         session.commit()
     with session.begin() as tx:
+        session.connection(execution_options={WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
         yield tx

@@ -115,14 +115,12 @@ def dashboard_page(
         return render(request, "empty.html", me)
     day = _date(on) or _today(request)
     key = ("dashboard", pid, day, board.visible_unit(me), queries.stamp(db))
-    view, charts = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request))
-    return render(request, "dashboard.html", me, view=view, charts=charts, plans=queries.documents(db), pid=pid,
+    view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request))
+    return render(request, "dashboard.html", me, view=view, body=body, plans=queries.documents(db), pid=pid,
                   published=board.is_published(db, pid))  # fmt: skip
 
 
-def _dashboard(
-    db: Db, pid: int, day: dt.date, me: Any, request: Request
-) -> tuple[board.Dashboard, dict[str, str]]:
+def _dashboard(db: Db, pid: int, day: dt.date, me: Any, request: Request) -> tuple[board.Dashboard, str]:
     view = board.dashboard(db, pid, day, me, request.app.state.settings.status)
     charts = {
         "lights": svg.light_bar(view.counts, "全部任务红黄绿灯"),
@@ -133,7 +131,8 @@ def _dashboard(
             "目标完成进度与时间进度",
         ),
     }
-    return view, charts
+    body = templates.get_template("dashboard_body.html").render(view=view, charts=charts, pid=pid)
+    return view, body
 
 
 def _lights(g: board.Group) -> dict[str, int]:
@@ -301,9 +300,12 @@ def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
 # ---------------------------------------------------------------- task
 @router.get("/plans/{pid}/tasks/{number}")
 def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTMLResponse:
-    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
-    units = ensure_directory(db, me.name) if me.role == "admin" else []
-    return render(request, "task.html", me, page=page, pid=pid, units=units, token=secrets.token_urlsafe(16),
+    day = _today(request)
+    key = ("task", pid, number, day, board.visible_unit(me), queries.stamp(db))
+    page = request.app.state.views.get(
+        key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
+    )
+    return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
                   period=_month(_today(request)))  # fmt: skip
 
 

@@ -1,0 +1,77 @@
+"""The `bihuan` console command: the command line (bihuan.cli) plus the commands that start the
+web face (bihuan.web). This module stands above both faces, which never import each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bihuan.cli.errors import BihuanCommand, CliError
+from bihuan.cli.ledger_common import DbOption, handled
+from bihuan.cli.main import app
+from bihuan.cli.web_cmds import DEMO_EPILOG, DEMO_PASSWORD, DEMO_USERS, SERVE_EPILOG, build_demo
+
+DEMO_DAY = dt.date(2023, 7, 10)  # the example report's plan year, with half a year of progress
+
+
+def _port(port: int) -> int:
+    if not 1 <= port <= 65535:
+        raise CliError(f"端口须在 1–65535 之间：{port}", f"port must be 1-65535: {port}")
+    return port
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="监听地址；默认只在本机。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    secure_cookies: Annotated[
+        bool, typer.Option("--secure-cookies", help="经 HTTPS 提供服务时打开。")
+    ] = False,
+) -> None:
+    """启动网页工作台（督查室、责任单位、领导、公众页）。"""
+    from bihuan.ledger.db import open_ledger
+    from bihuan.web.server import run
+    from bihuan.web.settings import WebSettings
+
+    _port(port)
+    with handled():
+        open_ledger(db).close()  # a bad --db is one clear line, before the server starts
+    typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
+    run(WebSettings(db=db, secure_cookies=secure_cookies), host, port)
+
+
+def demo(
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
+    db: DbOption = None,
+) -> None:
+    """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
+    from bihuan.web.server import run
+    from bihuan.web.settings import WebSettings
+
+    _port(port)
+    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="bihuan-demo-")) / "demo.db"
+    if path.exists():
+        raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
+    with handled():
+        build_demo(path, DEMO_DAY)
+    typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
+    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
+    run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
+
+
+app.command("serve", cls=BihuanCommand, help=serve.__doc__, epilog=SERVE_EPILOG)(serve)
+app.command("demo", cls=BihuanCommand, help=demo.__doc__, epilog=DEMO_EPILOG)(demo)
+
+
+def run() -> None:
+    """Console entry point (`bihuan`)."""
+    app()
+
+
+if __name__ == "__main__":
+    run()
