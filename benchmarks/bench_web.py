@@ -129,6 +129,14 @@ def build(url: str, n: int) -> tuple[int, float]:
 
 
 # ---------------------------------------------------------------- the server
+def serve_workers(db: str, port: int, workers: int) -> None:
+    """The child process with several workers: exactly as `bihuan serve --workers N` runs."""
+    from bihuan.web.server import run
+    from bihuan.web.settings import WebSettings
+
+    run(WebSettings(db=db), "127.0.0.1", port, workers, fixed_day=TODAY)
+
+
 def serve(db: str, port: int) -> None:
     """The child process: the app under uvicorn, one worker, as on TODAY."""
     import uvicorn
@@ -167,9 +175,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", db, str(port)])
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", db, str(port), str(workers)])
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -388,10 +396,14 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="also time and cProfile single page renders")
     ap.add_argument("--top", type=int, default=25, help="functions shown by --profile (25)")
-    ap.add_argument("--serve", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
+    ap.add_argument("--serve", nargs=3, metavar=("DB", "PORT", "WORKERS"), help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes (1)")
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
+        if int(args.serve[2]) > 1:
+            serve_workers(args.serve[0], int(args.serve[1]), int(args.serve[2]))
+        else:
+            serve(args.serve[0], int(args.serve[1]))
         return 0
     if (
         args.users < 1
@@ -406,7 +418,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bihuan-bench-web-") as tmp:
         db = str(Path(tmp) / "bench.db")
         _, built = build(f"sqlite:///{db}", args.tasks)
-        proc, url = start_server(db)
+        proc, url = start_server(db, args.workers)
         clients: list[httpx.Client] = []
         try:
             t0 = time.perf_counter()
@@ -448,7 +460,7 @@ def main() -> int:
         )
         print(f"ledger:  SQLite; {args.tasks} tasks, each with a quantified target, assigned; "
               f"{len(PERIODS)} periods of progress ({args.tasks * len(PERIODS)} reports); built in {built:.1f} s")  # fmt: skip
-        print(f"server:  uvicorn, 1 worker, in a subprocess on {url}; the app's date {TODAY}")
+        print(f"server:  uvicorn, {args.workers} worker(s), in a subprocess on {url}; the app's date {TODAY}")
         load = f"{args.duration:g} s" if args.duration is not None else f"{args.requests} requests each"
         print(f"load:    {args.users} concurrent sessions (logged in in {logins:.1f} s), {load}, "
               f"dashboard share {args.dashboard_share:g}, think time {args.think:g} s; "

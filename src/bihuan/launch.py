@@ -4,6 +4,7 @@ web face (bihuan.web). This module stands above both faces, which never import e
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +32,7 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="经 HTTPS 提供服务时打开。")
     ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="工作进程数；默认与 CPU 核数相同（至多 8）。")] = 0,
 ) -> None:
     """启动网页工作台（督查室、责任单位、领导、公众页）。"""
     from bihuan.ledger.db import open_ledger
@@ -40,8 +42,11 @@ def serve(
     _port(port)
     with handled():
         open_ledger(db).close()  # a bad --db is one clear line, before the server starts
+    if workers < 0 or workers > 64:
+        raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
     typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
-    run(WebSettings(db=db, secure_cookies=secure_cookies), host, port)
+    count = workers or min(8, os.cpu_count() or 1)
+    run(WebSettings(db=db, secure_cookies=secure_cookies), host, port, count)
 
 
 def demo(
