@@ -32,7 +32,9 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="经 HTTPS 提供服务时打开。")
     ] = False,
-    workers: Annotated[int, typer.Option("--workers", help="工作进程数；默认与 CPU 核数相同（至多 8）。")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="工作进程数；默认与 CPU 核数相同（至多 8）。")
+    ] = 0,
 ) -> None:
     """启动网页工作台（督查室、责任单位、领导、公众页）。"""
     from bihuan.ledger.db import open_ledger

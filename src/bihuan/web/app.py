@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,8 +20,9 @@ from bihuan.ingest import ReadError
 from bihuan.ledger.db import open_ledger
 from bihuan.track.board import Forbidden
 from bihuan.track.errors import RowErrors, TrackError
+from bihuan.track.users import session_user
 from bihuan.web.cache import ViewCache
-from bihuan.web.deps import BadCsrf, LoginRequired, NotAllowed
+from bihuan.web.deps import COOKIE, BadCsrf, LoginRequired, NotAllowed
 from bihuan.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -39,20 +41,21 @@ def _error(
         if rows:
             body["rows"] = [{"row": r, "error": z, "error_en": e} for r, z, e in rows]
         return JSONResponse(body, status_code=status)
+    me, csrf = None, None
+    try:  # show the page as the person sees every other page: logged in, with 退出
+        with request.app.state.ledger.sessions() as session:
+            state = session_user(session, request.cookies.get(COOKIE))
+        if state is not None:
+            me, csrf = state
+    except Exception:  # the error may be the database itself: show the page anyway
+        pass
     return templates.TemplateResponse(
         request,
         "error.html",
-        {
-            "status": status,
-            "zh": zh,
-            "en": en,
-            "rows": rows or [],
-            "me": None,
-            "csrf": None,
-            "back": request.headers.get("referer"),
-        },
+        {"status": status, "zh": zh, "en": en, "rows": rows or [], "me": me, "csrf": csrf,
+         "back": request.headers.get("referer")},
         status_code=status,
-    )
+    )  # fmt: skip
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -90,7 +93,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def _login(request: Request, exc: LoginRequired) -> Response:
         if _is_api(request):
             return JSONResponse({"error": "请先登录", "error_en": "login required"}, status_code=401)
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     @app.exception_handler(NotAllowed)
     async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
@@ -134,6 +138,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             exc.status_code, "请求有误"
         )
         return _error(request, exc.status_code, zh, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        return _error(
+            request, 500, "服务器内部错误，请稍后重试或联系管理员", f"internal error ({type(exc).__name__})"
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> HTMLResponse:

@@ -1,0 +1,416 @@
+"""The whole loop in a real browser: Playwright (sync API) drives Debian's Chromium against the
+real app served by uvicorn on loopback, on a fresh SQLite ledger holding only two users.
+
+督查室 logs in, uploads the example report, corrects a figure on the review page, confirms the
+import, accepts the suggested assignments, moves one task to another lead unit and publishes the
+plan. 发改局 then reports progress for one of its tasks, saving the same form twice (a double click,
+then Back and save again): one report is stored. The dashboard shows the new value and counts
+that agree with the API; the public page shows the plan and the task's progress on a phone-sized
+screen. Each major step leaves a screenshot in tests/artifacts/browser/ (not committed).
+
+Skipped when /usr/bin/chromium is missing, unless BIHUAN_REQUIRE_BROWSER=1 (set by .ci/run),
+which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REPORT = REPO / "examples" / "shixian-2022-report.txt"
+ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+TODAY = dt.date(2023, 7, 10)
+ADMIN, ADMIN_PW = "督查室", "admin-pass-2023"
+UNIT, UNIT_PW, UNIT_NAME = "发改局", "unit-pass-2023", "发展和改革局"
+PERIOD = "2023-07"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("BIHUAN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"the browser test is required (BIHUAN_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The real app under uvicorn in a thread, on a new ledger with just an admin and a unit user."""
+    import uvicorn
+
+    from bihuan.ledger.db import open_ledger
+    from bihuan.track import directory
+    from bihuan.track.users import add_user
+    from bihuan.web.app import create_app
+    from bihuan.web.settings import WebSettings
+
+    db = tmp_path_factory.mktemp("browser") / "ledger.db"
+    ledger = open_ledger(str(db))
+    try:
+        with ledger.sessions() as s:
+            directory.ensure_directory(s, "test")
+            add_user(s, ADMIN, ADMIN_PW, "admin", None, "test")
+            add_user(s, UNIT, UNIT_PW, "unit", UNIT_NAME, "test")
+    finally:
+        ledger.close()
+
+    app = create_app(WebSettings(db=str(db), today=lambda: TODAY))
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
+                if r.status == 200 and r.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            srv.should_exit = True
+            pytest.fail("the web server did not answer /healthz within 15 s")
+        time.sleep(0.05)
+    try:
+        yield Server(url, db)
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ignore = ARTIFACTS / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n!.gitignore\n", encoding="utf-8")
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    return ARTIFACTS
+
+
+# ---------------------------------------------------------------- helpers
+class Watch:
+    """Every response the browser got: a page that answered 5xx fails the test."""
+
+    def __init__(self) -> None:
+        self.bad: list[str] = []
+        self.posts: list[str] = []
+
+    def attach(self, context: Any) -> None:
+        context.on("response", self._response)
+        context.on("request", self._request)
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 500:
+            self.bad.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _request(self, request: Any) -> None:
+        if request.method == "POST":
+            self.posts.append(request.url)
+
+
+def shot(page: Any, folder: Path, name: str, at: Any = None, full: bool = False) -> None:
+    """A screenshot of the window (with `at` scrolled into view), or of the whole page."""
+    if at is not None:
+        at.scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
+
+
+def table(page: Any, selector: str) -> list[list[str]]:
+    """The body rows of a table as lists of cell texts."""
+    rows: list[list[str]] = page.eval_on_selector(
+        selector,
+        "t => Array.from(t.tBodies[0].rows, r => Array.from(r.cells, c => c.innerText.trim()))",
+    )
+    return rows
+
+
+def login(page: Any, name: str, password: str) -> None:
+    page.goto("/login")
+    assert page.locator("h1").inner_text() == "登录"
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url("**/dashboard")
+    assert name in page.locator("header .who").inner_text()
+
+
+def logout(page: Any) -> None:
+    page.click("header form[action='/logout'] button")
+    page.wait_for_url("**/login")
+    assert page.locator("header .who").count() == 0
+    assert page.locator("header a[href='/login']").count() == 1
+
+
+def api(page: Any, path: str) -> Any:
+    """GET an API path with the page's cookies (the same session as the browser)."""
+    r = page.request.get(path)
+    assert r.status == 200, (path, r.status, r.text()[:200])
+    return r.json()
+
+
+# ---------------------------------------------------------------- the loop
+def test_whole_loop_in_the_browser(browser: Any, server: Server, shots: Path) -> None:
+    started = time.monotonic()
+    watch = Watch()
+
+    # ------------------------------------------------ 督查室: import, correct, confirm
+    admin_ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    admin_ctx.set_default_timeout(15_000)
+    watch.attach(admin_ctx)
+    page = admin_ctx.new_page()
+    page.goto("/dashboard")  # not logged in: the login form, remembering where to go
+    page.wait_for_url("**/login?next=/dashboard")
+    shot(page, shots, "01-login")
+    login(page, ADMIN, ADMIN_PW)
+    assert "督查室（督查室）" in page.locator("header .who").inner_text()
+    assert page.locator("h1").inner_text() == "还没有计划"
+    shot(page, shots, "02-admin-empty-dashboard")
+
+    page.click("header nav a:text-is('导入报告')")
+    page.wait_for_url("**/import")
+    assert page.locator("h1").inner_text() == "导入政府工作报告"
+    page.set_input_files("input[type=file][name=file]", str(REPORT))
+    page.click("form[action='/import'] button[type=submit]")
+    page.wait_for_url("**/import/*")
+    assert page.locator("h1").inner_text() == f"核对：{REPORT.name}"
+    head = page.locator("section.head p").first.inner_text()
+    assert "示例县" in head and "计划年度 2023" in head and "修改记录：上传" in head
+    marks = page.locator("pre.text mark")
+    assert marks.count() >= 100, "the figures read from the text should be highlighted"
+    assert page.locator("pre.text mark#src-i125").inner_text() == "65亿元"
+    assert marks.first.is_visible()
+    row = page.locator("table.figures tr#i125")
+    assert row.locator("input[name=name]").input_value() == "完成投资"
+    assert row.locator("input[name=value]").input_value() == "65"
+    assert row.locator("input[name=unit]").input_value() == "亿元"
+    shot(page, shots, "03-review", at=page.locator("pre.text mark#src-i125"))
+
+    first_draft = page.url
+    row.locator("input[name=value]").fill("66")
+    row.locator("button:text-is('更正')").click()
+    page.wait_for_url(lambda u: u.split("#")[0] != first_draft and "/import/" in u)
+    row = page.locator("table.figures tr#i125")
+    assert row.locator("input[name=value]").input_value() == "66"
+    assert "上传 → 更正指标 i125" in page.locator("section.head p").first.inner_text()
+    assert page.locator("pre.text mark#src-i125").count() == 1  # the source text is not rewritten
+    shot(page, shots, "04-review-corrected", at=row)
+
+    assert page.locator("section.head input[name=region]").input_value() == "示例县"
+    assert page.locator("section.head input[name=year]").input_value() == "2023"
+    page.click("#confirm-import")
+    page.wait_for_url("**/plans/1/assign?imported=1")
+    assert page.locator("h1").inner_text() == "示例县 2023 年任务分解表"
+    assert page.locator("p.ok").inner_text() == "已导入。"
+    tasks = page.locator("table.assign tbody tr")
+    n_tasks = tasks.count()
+    assert n_tasks > 50
+    assert all(c[4] == "未分配" for c in table(page, "table.assign"))
+    shot(page, shots, "05-assign-imported")
+
+    # ------------------------------------------------ 督查室: assign and publish
+    page.click("#confirm-all")
+    page.wait_for_url("**/plans/1/assign")
+    rows = table(page, "table.assign")
+    assert len(rows) == n_tasks
+    unassigned = [r[0] for r in rows if r[4] == "未分配"]
+    suggested_none = [r[0] for r in rows if "无法判断" in r[2]]
+    assert unassigned == suggested_none, "every task with a suggestion is now assigned"
+    by_number = {r[0]: r for r in rows}
+    assert by_number["1"][4].startswith(UNIT_NAME)
+    assert by_number["5"][4].startswith("投资促进局")
+    shot(page, shots, "06-assign-accepted")
+
+    # task 5 goes from 投资促进局 to 发展和改革局: the unit must then see it in its inbox
+    row5 = page.locator("tr#task-5")
+    row5.locator("select[name=lead]").select_option(UNIT_NAME)
+    row5.locator("input[name=leader]").fill("李副县长")
+    row5.locator("button:text-is('保存')").click()
+    page.wait_for_url("**/plans/1/tasks/5")
+    assert page.locator("h1").inner_text().strip().startswith("任务 5")
+    info = page.locator("section.card p.muted").first.inner_text()
+    assert f"牵头 {UNIT_NAME}" in info and "责任领导 李副县长" in info
+    timeline = page.locator("ol.timeline > li").all_inner_texts()
+    assert sum("分工" in t for t in timeline) == 2
+    assert f"牵头 {UNIT_NAME}" in timeline[0] and "牵头 投资促进局" in timeline[1]
+    shot(page, shots, "07-task-5-reassigned", full=True)
+    page.goto("/plans/1/assign")
+    assert {r[0]: r for r in table(page, "table.assign")}["5"][4].startswith(UNIT_NAME)
+
+    page.click("header nav a:text-is('总览')")
+    page.wait_for_url("**/dashboard")
+    assert page.locator("h1").inner_text() == "示例县 2023 年重点任务总览"
+    publish = page.locator("form[action='/plans/1/publish'] button")
+    assert publish.inner_text() == "公开发布"
+    publish.click()
+    page.wait_for_url("**/dashboard?plan=1")
+    assert page.locator("form[action='/plans/1/publish'] button").inner_text() == "撤回公开"
+    shot(page, shots, "08-dashboard-published")
+    logout(page)
+
+    # ------------------------------------------------ 发改局: report progress, twice the same form
+    unit_ctx = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    unit_ctx.set_default_timeout(15_000)
+    watch.attach(unit_ctx)
+    upage = unit_ctx.new_page()
+    login(upage, UNIT, UNIT_PW)
+    assert f"{UNIT}（责任单位 · {UNIT_NAME}）" in upage.locator("header .who").inner_text()
+    assert upage.locator("header nav a:text-is('导入报告')").count() == 0
+    upage.click("header nav a:text-is('报送进度')")
+    upage.wait_for_url("**/inbox")
+    assert upage.locator("h1").inner_text() == f"{PERIOD} 进度报送 · {UNIT_NAME}"
+    inbox_numbers = {
+        int(x.removeprefix("task-"))
+        for x in upage.locator("section.inbox-task").evaluate_all("s => s.map(e => e.id)")
+    }
+    my_tasks = api(upage, "/api/v1/plans/1/tasks")
+    mine = {t["number"] for t in my_tasks}
+    led = sum(t["lead"] == UNIT_NAME for t in my_tasks)
+    assert inbox_numbers == mine, "the inbox lists exactly the unit's tasks"
+    assert {1, 5} <= inbox_numbers
+    card = upage.locator("section#task-1")
+    assert "本期已报送" not in card.locator("h2").inner_text()
+    assert card.locator("label", has_text="完成投资（目标 66亿元，填累计完成值）").count() == 1
+    shot(upage, shots, "09-unit-inbox")
+
+    form = card.locator("form")
+    token = form.locator("input[name=submission]").input_value()
+    form.locator("input[name='v:完成投资']").fill("33")
+    form.locator("input[name='v:实施重点项目']").fill("90")
+    form.locator("textarea[name=narrative]").fill("上半年完成投资33亿元，重点项目按计划推进。")
+    posts_before = len(watch.posts)
+    form.locator("button[type=submit]").dblclick()  # an impatient double click
+    upage.wait_for_url(f"**/inbox?period={PERIOD}#saved")
+    upage.wait_for_load_state()
+    double_click_posts = len(watch.posts) - posts_before
+    assert double_click_posts >= 1  # Chromium itself sends one: a pending submission absorbs the second click
+    assert "本期已报送" in upage.locator("section#task-1 h2").inner_text()
+    shot(upage, shots, "10-inbox-saved", at=upage.locator("section#task-1"))
+
+    # Back to the form as it was, and save it again
+    upage.go_back()
+    upage.wait_for_load_state()
+    back_form = upage.locator("section#task-1 form")
+    back_token = back_form.locator("input[name=submission]").input_value()
+    back_form.locator("input[name='v:完成投资']").fill("33")
+    back_form.locator("textarea[name=narrative]").fill("上半年完成投资33亿元，重点项目按计划推进。")
+    back_form.locator("button[type=submit]").click()
+    upage.wait_for_url(f"**/inbox?period={PERIOD}#saved")
+    assert len(watch.posts) - posts_before >= 2, "the same form was posted at least twice"
+
+    upage.goto("/plans/1/tasks/1")
+    assert upage.locator("h1").inner_text().strip().startswith("任务 1")
+    entries = upage.locator("ol.timeline > li").all_inner_texts()
+    reports = [e for e in entries if " 进度 " in f" {e} " and f"{PERIOD}：" in e]
+    shot(upage, shots, "11-task-1-timeline", full=True)
+    stored = [r for r in api(upage, "/api/v1/plans/1/tasks/1/progress") if r["period"] == PERIOD]
+    assert len(stored) == 1, (
+        f"one form saved twice (double click: {double_click_posts} POSTs; Back then save again, "
+        f"form token {'unchanged' if back_token == token else 'renewed by the Back navigation'}) "
+        f"stored {len(stored)} reports for {PERIOD}"
+    )
+    assert len(reports) == 1, entries
+    assert "完成投资 33" in reports[0] and "实施重点项目 90" in reports[0]
+    assert "上半年完成投资33亿元" in reports[0] and UNIT in reports[0]
+    assert stored[0]["values"] and stored[0]["author"] == UNIT
+    logout(upage)
+    unit_ctx.close()
+
+    # ------------------------------------------------ 督查室: the dashboard shows it
+    login(page, ADMIN, ADMIN_PW)
+    assert page.locator("h1").inner_text() == "示例县 2023 年重点任务总览"
+    targets = table(page, "section.card:has(h2:text-is('2023 年目标完成情况')) table")
+    line = next(r for r in targets if r[0] == "1" and r[1] == "完成投资")
+    assert line[2:6] == ["66亿元", "33亿元", PERIOD, "50%"], line
+    other = next(r for r in targets if r[0] == "1" and r[1] == "实施重点项目")
+    assert other[2:6] == ["160个", "90个", PERIOD, "56%"], other
+    assert all(r[3] == "—" for r in targets if r[0] != "1"), "no other task has reported"
+    counts = {c: int(page.locator(f"#count-{c}").inner_text()) for c in ("red", "yellow", "green")}
+    assert sum(counts.values()) == n_tasks
+    status = api(page, "/api/v1/plans/1/status")
+    assert status["lights"] == counts and status["on"] == TODAY.isoformat()
+    units = table(page, "section.card:has(h2:text-is('单位排名')) table")
+    fgw = next(r for r in units if r[0] == UNIT_NAME)
+    ours = next(u for u in status["units"] if u["unit"] == UNIT_NAME)
+    assert [int(x) for x in fgw[1:5]] == [led, ours["red"], ours["yellow"], ours["green"]]
+    shot(page, shots, "12-admin-dashboard-counts")
+    shot(page, shots, "13-admin-dashboard-targets", at=page.locator("a[href='/plans/1/tasks/1']").first)
+    logout(page)
+    admin_ctx.close()
+
+    # ------------------------------------------------ the public, on a phone
+    phone = browser.new_context(
+        base_url=server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    phone.set_default_timeout(15_000)
+    watch.attach(phone)
+    ppage = phone.new_page()
+    ppage.goto("/")
+    ppage.wait_for_url("**/public")
+    ppage.click("a:text-is('示例县 2023 年政府工作报告重点任务')")
+    ppage.wait_for_url("**/public/1")
+    assert ppage.locator("h1").inner_text() == "示例县 2023 年政府工作报告重点任务进展"
+    summary = ppage.locator("main section.card p.muted").first.inner_text()
+    assert f"截至 {TODAY.isoformat()}：共 {n_tasks} 项任务" in summary
+    assert f"红灯 {counts['red']}，黄灯 {counts['yellow']}，绿灯 {counts['green']}" in summary
+    public_targets = table(ppage, "table.public")
+    invest = [r for r in public_targets if r[0] == "完成投资 66亿元"]
+    assert invest == [["完成投资 66亿元", f"33亿元（{PERIOD}）", "50%"]], invest
+    items = ppage.locator("ol.public-tasks > li")
+    assert items.count() == n_tasks
+    assert "完成投资65亿元" in items.first.inner_text() and UNIT_NAME in items.first.inner_text()
+    assert ppage.locator("header .who").count() == 0  # nobody is logged in
+    width, scroll = ppage.evaluate(
+        "[document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+    )
+    assert width == 390 and scroll <= width, f"the public page is {scroll} px wide on a {width} px phone"
+    shot(ppage, shots, "14-public-phone")
+    shot(ppage, shots, "15-public-phone-targets", at=ppage.locator("table.public"))
+    phone.close()
+
+    assert not watch.bad, watch.bad
+    assert time.monotonic() - started < 60
