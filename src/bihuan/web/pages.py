@@ -169,9 +169,8 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     limit = request.app.state.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit + 64 * 1024:
-        raise TrackError(
-            f"文件超过上限 {limit / (1024 * 1024):g} MB", f"upload over {limit / (1024 * 1024):g} MB"
-        )
+        mb = request.app.state.settings.max_upload_mb
+        raise TrackError(f"文件超过上限 {mb:g} MB", f"upload over the {mb:g} MB limit")
     form = await request.form(max_part_size=limit + 1)
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     upload = form.get("file")
