@@ -108,19 +108,24 @@ async def logout(request: Request, db: Db, me: Me) -> RedirectResponse:
 # ---------------------------------------------------------------- dashboard
 @router.get("/dashboard")
 def dashboard_page(
-    request: Request, db: Db, me: Me, plan: int | None = None, on: str | None = None
+    request: Request, db: Db, me: Me, plan: int | None = None, on: str | None = None, full: bool = False
 ) -> HTMLResponse:
     pid = _plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
     day = _date(on) or _today(request)
-    key = ("dashboard", pid, day, board.visible_unit(me), queries.stamp(db))
-    view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request))
+    key = ("dashboard", pid, day, full, board.visible_unit(me), queries.stamp(db))
+    view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request, full))
     return render(request, "dashboard.html", me, view=view, body=body, plans=queries.documents(db), pid=pid,
                   published=board.is_published(db, pid))  # fmt: skip
 
 
-def _dashboard(db: Db, pid: int, day: dt.date, me: Any, request: Request) -> tuple[board.Dashboard, str]:
+DASHBOARD_ROWS = 50  # rows of each long table on the dashboard; ?full=1 shows them all
+
+
+def _dashboard(
+    db: Db, pid: int, day: dt.date, me: Any, request: Request, full: bool = False
+) -> tuple[board.Dashboard, str]:
     view = board.dashboard(db, pid, day, me, request.app.state.settings.status)
     charts = {
         "lights": svg.light_bar(view.counts, "全部任务红黄绿灯"),
@@ -131,7 +136,11 @@ def _dashboard(db: Db, pid: int, day: dt.date, me: Any, request: Request) -> tup
             "目标完成进度与时间进度",
         ),
     }
-    body = templates.get_template("dashboard_body.html").render(view=view, charts=charts, pid=pid)
+    flagged = [it for it in view.items if it.status.light != "green"]
+    flagged.sort(key=lambda it: (it.status.light != "red", it.number))
+    body = templates.get_template("dashboard_body.html").render(
+        view=view, charts=charts, pid=pid, full=full, flagged=flagged, LIMIT=DASHBOARD_ROWS
+    )
     return view, body
 
 
