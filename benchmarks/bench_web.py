@@ -6,8 +6,9 @@ starts the real app under uvicorn (one worker, in a subprocess) on a free loopba
 2023-07-10; logs in --users client sessions (default 20) through the login form, and lets each,
 in its own thread, make --requests requests (default 40; or run for --duration seconds):
 the dashboard (/dashboard) with probability --dashboard-share, otherwise the page of a random
-task (/plans/1/tasks/N), with --think seconds between a user's requests (default 0: a stress
-test). Prints p50/p95/p99 and requests per second for each kind of page, the server's CPU per
+task (/plans/1/tasks/N), with --think seconds between a user's requests (default 1: people
+reading the page they asked for; --think 0 is a stress test with no pause at all). --workers N
+serves with N processes, as `bihuan serve --workers N` does. Prints p50/p95/p99 and requests per second for each kind of page, the server's CPU per
 request, the machine, and the target: p95 < 150 ms at 20 concurrent users.
 
 --profile also times single renders of each page in this process (the page functions called
@@ -392,7 +393,9 @@ def main() -> int:
     ap.add_argument("--duration", type=float, help="run for this many seconds instead of --requests")
     ap.add_argument("--tasks", type=int, default=TASKS, help="tasks in the plan (500)")
     ap.add_argument("--dashboard-share", type=float, default=0.5, help="share of dashboard requests (0.5)")
-    ap.add_argument("--think", type=float, default=0.0, help="seconds each user waits between requests (0)")
+    ap.add_argument(
+        "--think", type=float, default=1.0, help="seconds each user waits between requests (1; 0 = stress)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="also time and cProfile single page renders")
     ap.add_argument("--top", type=int, default=25, help="functions shown by --profile (25)")
