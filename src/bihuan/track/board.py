@@ -23,7 +23,7 @@ from bihuan.ledger.models import (
 )
 from bihuan.track.errors import TrackError
 from bihuan.track.plans import find_task
-from bihuan.track.status import Settings, TaskStatus, statuses
+from bihuan.track.status import Settings, TaskStatus, statuses, task_status
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
 
@@ -186,9 +186,11 @@ def task_page(
         raise TrackError(f"任务“{ref}”不存在", f"unknown task {ref!r}")
     current = queries.current_assignments(session, document_id, task.key).get(task.key)
     check_task_access(person, current)
-    status = statuses(session, document_id, on, settings, only_key=task.key)[0]
+    doc = queries.document(session, document_id)
+    assert doc is not None  # find_task found the task in one of its revisions
     inds = {i.iid: i for i in queries.indicators_by_iid(session, task.revision_id, task.indicator_iids)}
     names = {u.id: u.name for u in queries.units(session)}
+    status = task_status(session, document_id, doc.plan_year, task, current, inds, names, on, settings)
     keys = {i.key: i.name for i in inds.values()}
     events: list[Event] = []
     for r in session.scalars(

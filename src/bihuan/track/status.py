@@ -18,6 +18,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
+from bihuan.ledger.models import Assignment, IndicatorRow, ProgressReport, TaskRow
 from bihuan.track.errors import TrackError
 
 State = Literal["未启动", "正常推进", "滞后", "逾期", "已完成"]
@@ -255,8 +256,6 @@ def statuses(
     reports = queries.latest_reports(session, document_id, period, only_key)
     periods = queries.reported_periods(session, document_id, period, only_key)
     names = {u.id: u.name for u in queries.units(session)}
-    start = dt.date(doc.plan_year, 1, 1)
-    year_end = dt.date(doc.plan_year, 12, 31)
     out = []
     for t in rows:
         a = assigned.get(t.key)
@@ -264,38 +263,82 @@ def statuses(
             a is None or (a.lead_unit_id != unit_id and unit_id not in a.cooperating_unit_ids)
         ):
             continue
-        end = (a.deadline if a and a.deadline else None) or t.deadline or year_end
-        targets = tuple(
-            Target(i.key, i.name, i.value, i.unit)
-            for iid in t.indicator_iids
-            if (i := inds.get(iid)) is not None and i.value is not None and i.kind == "target"
-        )
-        r = reports.get(t.key)
-        facts = TaskFacts(
-            key=t.key,
-            start=min(start, end),
-            end=end,
-            targets=targets,
-            milestones=tuple(a.milestones) if a else (),
-            last_period=r.period if r else None,
-            values=r.values if r else {},
-            percent=r.percent if r else None,
-            periods=frozenset(periods.get(t.key, ())),
-        )
         out.append(
-            TaskStatus(
-                t.number,
-                t.key,
-                t.text,
-                t.area,
-                names.get(a.lead_unit_id) if a else None,
-                tuple(names.get(u, "?") for u in a.cooperating_unit_ids) if a else (),
-                a.leader if a else None,
-                end,
-                judge(facts, on, settings),
+            _status(
+                doc.plan_year, t, a, inds, names, reports.get(t.key), periods.get(t.key, set()), on, settings
             )
         )
     return out
+
+
+def task_status(
+    session: Session,
+    document_id: int,
+    plan_year: int,
+    task: TaskRow,
+    assignment: Assignment | None,
+    inds: Mapping[str, IndicatorRow],
+    names: Mapping[int, str],
+    on: dt.date,
+    settings: Settings,
+) -> TaskStatus:
+    """One task's status from what the caller already loaded: two queries for its reports."""
+    period = _month(on)
+    reports = queries.latest_reports(session, document_id, period, task.key)
+    periods = queries.reported_periods(session, document_id, period, task.key)
+    return _status(
+        plan_year,
+        task,
+        assignment,
+        inds,
+        names,
+        reports.get(task.key),
+        periods.get(task.key, set()),
+        on,
+        settings,
+    )
+
+
+def _status(
+    plan_year: int,
+    t: TaskRow,
+    a: Assignment | None,
+    inds: Mapping[str, IndicatorRow],
+    names: Mapping[int, str],
+    r: ProgressReport | None,
+    periods: set[str],
+    on: dt.date,
+    settings: Settings,
+) -> TaskStatus:
+    start = dt.date(plan_year, 1, 1)
+    end = (a.deadline if a and a.deadline else None) or t.deadline or dt.date(plan_year, 12, 31)
+    targets = tuple(
+        Target(i.key, i.name, i.value, i.unit)
+        for iid in t.indicator_iids
+        if (i := inds.get(iid)) is not None and i.value is not None and i.kind == "target"
+    )
+    facts = TaskFacts(
+        key=t.key,
+        start=min(start, end),
+        end=end,
+        targets=targets,
+        milestones=tuple(a.milestones) if a else (),
+        last_period=r.period if r else None,
+        values=r.values if r else {},
+        percent=r.percent if r else None,
+        periods=frozenset(periods),
+    )
+    return TaskStatus(
+        t.number,
+        t.key,
+        t.text,
+        t.area,
+        names.get(a.lead_unit_id) if a else None,
+        tuple(names.get(u, "?") for u in a.cooperating_unit_ids) if a else (),
+        a.leader if a else None,
+        end,
+        judge(facts, on, settings),
+    )
 
 
 def summary(items: Sequence[TaskStatus]) -> dict[str, int]:

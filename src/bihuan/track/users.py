@@ -104,19 +104,20 @@ def start_session(session: Session, user: User, hours: float = 12) -> tuple[str,
 
 
 def session_user(session: Session, token: str | None) -> tuple[Person, str] | None:
-    """The person and CSRF token behind a browser token, if the session is live."""
+    """The person and CSRF token behind a browser token, if the session is live (one query)."""
     if not token:
         return None
-    ws = session.get(WebSession, _digest(token))
-    if ws is None or ws.ended_at is not None or ws.expires_at < utcnow():
+    row = session.execute(
+        select(WebSession, User, Unit.name)
+        .join(User, User.id == WebSession.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(WebSession.token_hash == _digest(token))
+    ).first()
+    if row is None:
         return None
-    user = session.get(User, ws.user_id)
-    if user is None or user.disabled:
+    ws, user, unit_name = row
+    if ws.ended_at is not None or ws.expires_at < utcnow() or user.disabled:
         return None
-    unit_name = None
-    if user.unit_id is not None:
-        unit = session.get(Unit, user.unit_id)
-        unit_name = unit.name if unit else None
     return Person(user.id, user.name, user.role, user.unit_id, unit_name), ws.csrf_token  # type: ignore[arg-type]
 
 
