@@ -12,15 +12,14 @@
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
+
+from common import print_machine  # benchmarks/common.py
 
 from bihuan.extract import extract_text
 from bihuan.ingest import read_path
@@ -30,16 +29,6 @@ CORPUS_REPORT = REPO_ROOT.parent / "shared" / "corpus" / "fumeng-2021-report.txt
 EXAMPLE_REPORT = REPO_ROOT / "examples" / "shixian-2022-report.txt"
 MB = 1024 * 1024
 SIZES_MB = (0.25, 0.5, 1.0, 2.0)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def timings(fn: Callable[[], object], runs: int) -> list[float]:
@@ -79,8 +68,7 @@ def main() -> int:
     size = len(text.encode("utf-8"))
     plan = extract_text(text, source.source_format)
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, {cpu_model()}")
-    print(f"python:  {platform.python_implementation()} {platform.python_version()}; date {date.today()}")
+    print_machine()
     print(f"report:  {path.name}, {len(text):,} chars, {size / 1024:.1f} KB; "
           f"{len(plan.indicators)} indicators, {len(plan.tasks)} tasks")  # fmt: skip
     print()

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from common import print_machine, synthetic_plan  # benchmarks/common.py
 from sqlalchemy import insert
 
-from bihuan.extract import Document, Indicator, Plan, Section, Task
 from bihuan.ledger import queries
 from bihuan.ledger.db import open_ledger
 from bihuan.ledger.models import Assignment, ProgressReport
@@ -32,38 +30,10 @@ TASKS = 2000
 PERIODS = 24
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def synthetic_plan(n: int) -> Plan:
-    sections = (
-        Section("s1", "一、2022年重点工作", 1, (0, 10), role="tasks"),
-        *(Section(f"s1.{a}", f"（{a}）工作领域{a}", 2, (0, 10), "s1", "tasks") for a in range(1, 9)),
-    )
-    indicators = tuple(
-        Indicator(f"i{k}", f"完成投资{k}", "target", "2022", f"任务{k}完成投资{k % 50 + 10}亿元", (0, 10),
-                  value=float(k % 50 + 10), unit="亿元", section=f"s1.{k % 8 + 1}")
-        for k in range(1, n + 1)
-    )  # fmt: skip
-    tasks = tuple(
-        Task(f"t{k}", f"s1.{k % 8 + 1}", f"第{k}项重点项目建设，完成投资{k % 50 + 10}亿元", (0, 10),
-             indicators=(f"i{k}",), deadline="2022-12-31")
-        for k in range(1, n + 1)
-    )  # fmt: skip
-    return Plan(Document("政府工作报告", "基准县", None, 2022), sections, indicators, tasks)
-
-
 def build(url: str) -> tuple[int, float]:
     t0 = time.perf_counter()
     ledger = open_ledger(url)
-    plan = synthetic_plan(TASKS)
+    plan = synthetic_plan(TASKS, 2022)
     with ledger.sessions() as s:
         doc = plans.import_plan(s, plan, text="基准" * 10, source_name="bench", user="bench").document_id
         units = directory.ensure_directory(s, "bench")
@@ -120,10 +90,7 @@ def main() -> None:
         times = times[1:]  # the first run warms the caches
         ledger.close()
         size = path.stat().st_size / 1024 / 1024 if path.exists() else float("nan")
-        print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, {cpu_model()}")
-        print(
-            f"python:  {platform.python_implementation()} {platform.python_version()}; date {dt.date.today()}"
-        )
+        print_machine()
         print(
             f"ledger:  {url.split('://')[0]}; {TASKS} tasks x {PERIODS} periods = {TASKS * PERIODS} progress reports"
         )

@@ -26,7 +26,6 @@ import datetime as dt
 import gc
 import json
 import os
-import platform
 import pstats
 import random
 import re
@@ -42,9 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from common import print_machine, synthetic_plan  # benchmarks/common.py
 from sqlalchemy import insert
 
-from bihuan.extract import Document, Indicator, Plan, Section, Task
 from bihuan.ledger import queries
 from bihuan.ledger.db import open_ledger
 from bihuan.ledger.models import Assignment, ProgressReport
@@ -59,35 +58,7 @@ TARGET_MS = 150.0
 TARGET_USERS = 20
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 # ---------------------------------------------------------------- the ledger
-def synthetic_plan(n: int) -> Plan:
-    sections = (
-        Section("s1", "一、2023年重点工作", 1, (0, 10), role="tasks"),
-        *(Section(f"s1.{a}", f"（{a}）工作领域{a}", 2, (0, 10), "s1", "tasks") for a in range(1, 9)),
-    )
-    indicators = tuple(
-        Indicator(f"i{k}", f"完成投资{k}", "target", "2023", f"任务{k}完成投资{k % 50 + 10}亿元", (0, 10),
-                  value=float(k % 50 + 10), unit="亿元", section=f"s1.{k % 8 + 1}")
-        for k in range(1, n + 1)
-    )  # fmt: skip
-    tasks = tuple(
-        Task(f"t{k}", f"s1.{k % 8 + 1}", f"第{k}项重点项目建设，完成投资{k % 50 + 10}亿元", (0, 10),
-             indicators=(f"i{k}",), deadline="2023-12-31")
-        for k in range(1, n + 1)
-    )  # fmt: skip
-    return Plan(Document("政府工作报告", "基准县", None, 2023), sections, indicators, tasks)
-
-
 def build(url: str, n: int) -> tuple[int, float]:
     """The plan, its assignments, progress for every task and period, and the admin user."""
     t0 = time.perf_counter()
@@ -95,7 +66,7 @@ def build(url: str, n: int) -> tuple[int, float]:
     try:
         with ledger.sessions() as s:
             doc = plans.import_plan(
-                s, synthetic_plan(n), text="基准" * 10, source_name="bench", user="bench"
+                s, synthetic_plan(n, 2023), text="基准" * 10, source_name="bench", user="bench"
             ).document_id
             units = directory.ensure_directory(s, "bench")
             rev = queries.latest_revision(s, doc)
@@ -457,10 +428,7 @@ def main() -> int:
         server_gc = json.loads(gc_file.read_text()) if gc_file.exists() else {}
 
         total = sum(len(v) for v in samples.ms.values())
-        print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, {cpu_model()}")
-        print(
-            f"python:  {platform.python_implementation()} {platform.python_version()}; date {dt.date.today()}"
-        )
+        print_machine()
         print(f"ledger:  SQLite; {args.tasks} tasks, each with a quantified target, assigned; "
               f"{len(PERIODS)} periods of progress ({args.tasks * len(PERIODS)} reports); built in {built:.1f} s")  # fmt: skip
         print(f"server:  uvicorn, {args.workers} worker(s), in a subprocess on {url}; the app's date {TODAY}")

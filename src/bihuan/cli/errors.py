@@ -6,6 +6,7 @@ and turns CliError and click's usage errors into that line instead of a tracebac
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -19,6 +20,7 @@ except ImportError:  # older Typer runs on click itself
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 EXIT_BAD_INPUT = 2
+DEBUG_ENV = "BIHUAN_DEBUG"  # set to 1 to let an unexpected error raise with its traceback
 _NO_ARGS_IS_HELP: Any = getattr(click_errors, "NoArgsIsHelpError", ())  # absent before click 8.2
 
 
@@ -29,6 +31,17 @@ class CliError(Exception):
         super().__init__(f"{zh} / {en}")
         self.zh = zh
         self.en = en
+
+
+def unexpected(e: Exception) -> CliError:
+    """An error nobody planned for, as the one line. Under BIHUAN_DEBUG it raises with its
+    traceback; a reader that stopped early (| head) is no error of ours, so that raises too."""
+    if isinstance(e, BrokenPipeError) or os.environ.get(DEBUG_ENV):
+        raise e
+    return CliError(
+        f"内部错误，请把此行报告给开发者（{type(e).__name__}）",
+        f"unexpected {type(e).__name__}: {e} (set {DEBUG_ENV}=1 for a traceback)",
+    )
 
 
 def error_line(zh: str, en: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +11,12 @@ import typer
 from rich.console import Console
 
 from bihuan.cli import render
-from bihuan.cli.errors import CliError
+from bihuan.cli.errors import CliError, unexpected
 from bihuan.export import ExportError
 from bihuan.extract import Plan, extract_text
 from bihuan.ingest import DEFAULT_MAX_BYTES, ReadError, read_path
 
 MB = 1024 * 1024
-DEBUG_ENV = "BIHUAN_DEBUG"  # set to 1 to let an unexpected error raise with its traceback
 
 HELP = """读取一份政府工作报告，列出其中的指标与任务。
 
@@ -73,12 +71,7 @@ def extract(
     except (ReadError, ExportError) as e:
         raise CliError(e.zh, e.en) from e
     except Exception as e:
-        if isinstance(e, BrokenPipeError) or os.environ.get(DEBUG_ENV):
-            raise  # a reader that stopped early (| head) is no error of ours; Typer exits quietly
-        raise CliError(
-            f"内部错误，请把此行报告给开发者（{type(e).__name__}）",
-            f"unexpected {type(e).__name__}: {e} (set {DEBUG_ENV}=1 for a traceback)",
-        ) from e
+        raise unexpected(e) from e
 
 
 def _extract(file: str, max_bytes: int) -> Plan:

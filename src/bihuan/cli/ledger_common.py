@@ -15,14 +15,12 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bihuan.cli.errors import CliError
+from bihuan.cli.errors import CliError, unexpected
 from bihuan.export import ExportError
 from bihuan.ingest import ReadError
 from bihuan.ledger import queries
 from bihuan.ledger.db import URL_ENV, LedgerError, open_ledger
 from bihuan.track.errors import RowErrors, TrackError
-
-DEBUG_ENV = "BIHUAN_DEBUG"
 
 DbOption = Annotated[
     str | None,
@@ -85,12 +83,7 @@ def handled(one_row: bool = False) -> Iterator[None]:
     except (CliError, typer.Exit):
         raise
     except Exception as e:
-        if isinstance(e, BrokenPipeError) or os.environ.get(DEBUG_ENV):
-            raise
-        raise CliError(
-            f"内部错误，请把此行报告给开发者（{type(e).__name__}）",
-            f"unexpected {type(e).__name__}: {e} (set {DEBUG_ENV}=1 for a traceback)",
-        ) from e
+        raise unexpected(e) from e
 
 
 def pick_plan(session: Session, plan: int | None) -> int:

@@ -30,6 +30,7 @@ def build_demo(path: Path, today: dt.date) -> int:
     from importlib import resources
 
     from bihuan.extract import extract_text
+    from bihuan.ledger import queries
     from bihuan.ledger.db import open_ledger
     from bihuan.track import assign, board, directory, plans, progress
     from bihuan.track.users import Person, add_user
@@ -47,15 +48,11 @@ def build_demo(path: Path, today: dt.date) -> int:
             for name, role, unit in DEMO_USERS:
                 add_user(s, name, DEMO_PASSWORD, role, unit, "演示")
             board.set_published(s, doc, True, Person(0, "督查室", "admin", None, None))
-            from bihuan.ledger import queries
-
             rev = queries.latest_revision(s, doc)
             assert rev is not None
             inds = {i.iid: i for i in queries.indicators(s, rev.id)}
             months = (
-                [m for m in range(1, today.month) if m <= 12][-4:]
-                if today.year == plan.document.plan_year
-                else [3, 4, 5, 6]
+                list(range(1, today.month))[-4:] if today.year == plan.document.plan_year else [3, 4, 5, 6]
             )
             rows = []
             for t in queries.tasks(s, rev.id):

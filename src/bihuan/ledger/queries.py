@@ -12,7 +12,10 @@ from bihuan.ledger.models import (
     Assignment,
     Document,
     IndicatorRow,
+    Notice,
+    NoticeAnswer,
     ProgressReport,
+    Publication,
     Revision,
     TaskRow,
     Unit,
@@ -53,12 +56,6 @@ def task_by_number(session: Session, revision_id: int, number: int) -> TaskRow |
 def tasks_by_key_prefix(session: Session, revision_id: int, prefix: str) -> Sequence[TaskRow]:
     return session.scalars(
         select(TaskRow).where(TaskRow.revision_id == revision_id, TaskRow.key.startswith(prefix)).limit(2)
-    ).all()
-
-
-def tasks_by_key(session: Session, revision_id: int, key: str) -> Sequence[TaskRow]:
-    return session.scalars(
-        select(TaskRow).where(TaskRow.revision_id == revision_id, TaskRow.key == key)
     ).all()
 
 
@@ -157,6 +154,15 @@ def reported_periods(
     return out
 
 
+def task_reports(session: Session, document_id: int, key: str) -> Sequence[ProgressReport]:
+    """Every report on a task, every period and every version, oldest first."""
+    return session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.document_id == document_id, ProgressReport.task_key == key)
+        .order_by(ProgressReport.id)
+    ).all()
+
+
 def report_versions(session: Session, document_id: int, key: str, period: str) -> Sequence[ProgressReport]:
     return session.scalars(
         select(ProgressReport)
@@ -172,8 +178,6 @@ def report_versions(session: Session, document_id: int, key: str, period: str) -
 def stamp(session: Session) -> tuple[int | None, ...]:
     """Changes whenever anything a status depends on is added: the newest row of each table
     (rows are only ever added, so the newest ids tell whether anything changed). One query."""
-    from bihuan.ledger.models import Notice, NoticeAnswer, Publication
-
     models = (Revision, Assignment, ProgressReport, Notice, NoticeAnswer, Publication, UnitProfile)
     row = session.execute(select(*(select(func.max(m.id)).scalar_subquery() for m in models))).one()
     return tuple(row)

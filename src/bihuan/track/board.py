@@ -16,10 +16,8 @@ from bihuan.ledger.models import (
     IndicatorRow,
     Notice,
     NoticeAnswer,
-    ProgressReport,
     Publication,
     TaskRow,
-    Unit,
 )
 from bihuan.track.errors import TrackError
 from bihuan.track.plans import find_task
@@ -193,11 +191,7 @@ def task_page(
     status = task_status(session, document_id, doc.plan_year, task, current, inds, names, on, settings)
     keys = {i.key: i.name for i in inds.values()}
     events: list[Event] = []
-    for r in session.scalars(
-        select(ProgressReport).where(
-            ProgressReport.document_id == document_id, ProgressReport.task_key == task.key
-        )
-    ):
+    for r in queries.task_reports(session, document_id, task.key):
         values = "，".join(f"{keys.get(k, k)} {v:g}" for k, v in r.values.items())
         pct = f"形象进度 {r.percent:g}%" if r.percent is not None else ""
         detail = {
@@ -308,10 +302,3 @@ def is_published(session: Session, document_id: int) -> bool:
 
 def published_plans(session: Session) -> list[int]:
     return [d.id for d in queries.documents(session) if is_published(session, d.id)]
-
-
-def unit_name(session: Session, unit_id: int | None) -> str | None:
-    if unit_id is None:
-        return None
-    u = session.get(Unit, unit_id)
-    return u.name if u else None

@@ -35,10 +35,17 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_PUNCT = re.compile(r"[\s，,。；;：:、“”\"'（）()]+")
+
+
+def _bare(text: str) -> str:
+    """A task's words without spaces and punctuation."""
+    return _PUNCT.sub("", text)
+
+
 def task_key(text: str) -> str:
-    """A task's identity across revisions: its text without spaces and punctuation."""
-    norm = re.sub(r"[\s，,。；;：:、“”\"'（）()]+", "", text)
-    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+    """A task's identity across revisions: a hash of its bare words."""
+    return hashlib.sha1(_bare(text).encode("utf-8")).hexdigest()[:16]
 
 
 def indicator_key(name: str, period: str, unit: str | None) -> str:
@@ -89,7 +96,7 @@ def import_plan(
                 select(Revision).where(Revision.document_id == document.id, Revision.text_sha256 == digest)
             )
             if same is not None:
-                counts = _counts(session, same.id)
+                counts = queries.count_rows(session, same.id)
                 return ImportResult(document.id, same.number, region, plan_year, False, *counts)
         number = (
             session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0
@@ -187,7 +194,7 @@ SAME_TASK = 0.75  # share of shared character pairs above which a reworded task 
 
 
 def _pairs(text: str) -> set[str]:
-    norm = re.sub(r"[\s，,。；;：:、“”\"'（）()]+", "", text)
+    norm = _bare(text)
     return {norm[k : k + 2] for k in range(len(norm) - 1)}
 
 
@@ -239,22 +246,15 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def _counts(session: Session, revision_id: int) -> tuple[int, int]:
-    tasks = session.scalar(
-        select(func.count()).select_from(TaskRow).where(TaskRow.revision_id == revision_id)
-    )
-    inds = session.scalar(
-        select(func.count()).select_from(IndicatorRow).where(IndicatorRow.revision_id == revision_id)
-    )
-    return tasks or 0, inds or 0
-
-
 def find_task(session: Session, document_id: int, ref: str) -> TaskRow | None:
+    """A task of the plan's newest revision by 序号 (12, t12) or a key prefix of 6+ characters."""
     rev = queries.latest_revision(session, document_id)
-    if rev is None:
-        return None
+    return None if rev is None else find_task_in(session, rev.id, ref)
+
+
+def find_task_in(session: Session, revision_id: int, ref: str) -> TaskRow | None:
     text = ref.strip().lower().lstrip("t#")
     if text.isdigit():
-        return queries.task_by_number(session, rev.id, int(text)) if len(text) < 10 else None
-    hits = queries.tasks_by_key_prefix(session, rev.id, text) if len(text) >= 6 else []
+        return queries.task_by_number(session, revision_id, int(text)) if len(text) < 10 else None
+    hits = queries.tasks_by_key_prefix(session, revision_id, text) if len(text) >= 6 else []
     return hits[0] if len(hits) == 1 else None

@@ -16,7 +16,7 @@ from bihuan.ledger import queries
 from bihuan.ledger.models import ProgressReport, TaskRow
 from bihuan.track.directory import DirectoryUnit, directory, find_unit
 from bihuan.track.errors import RowErrors, TrackError
-from bihuan.track.plans import find_task
+from bihuan.track.plans import find_task_in
 from bihuan.track.tx import transaction
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -76,7 +76,7 @@ def check_rows(
     problems: list[tuple[int, str, str]] = []
     for r in rows:
         bad = len(problems)
-        task = find_task(session, document_id, str(r.task))
+        task = find_task_in(session, rev.id, str(r.task))
         if task is None:
             problems.append((r.row, f"任务“{r.task}”不存在", f"unknown task {r.task!r}"))
             continue

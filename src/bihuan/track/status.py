@@ -82,7 +82,6 @@ class TaskFacts:
     end: dt.date
     targets: tuple[Target, ...] = ()
     milestones: tuple[Mapping[str, Any], ...] = ()
-    last_period: str | None = None
     values: Mapping[str, float] = field(default_factory=dict)
     percent: float | None = None
     periods: frozenset[str] = frozenset()
@@ -234,27 +233,18 @@ def statuses(
     on: dt.date,
     settings: Settings,
     unit_id: int | None = None,
-    only_key: str | None = None,
 ) -> list[TaskStatus]:
-    """The status of every task of a plan's newest revision (only a unit's tasks with `unit_id`,
-    only one task with `only_key`)."""
+    """The status of every task of a plan's newest revision (only a unit's tasks with `unit_id`)."""
     doc = queries.document(session, document_id)
     rev = queries.latest_revision(session, document_id)
     if doc is None or rev is None:
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
-    if only_key is None:
-        rows = queries.tasks(session, rev.id)
-        inds = {i.iid: i for i in queries.indicators(session, rev.id)}
-    else:
-        rows = queries.tasks_by_key(session, rev.id, only_key)
-        inds = {
-            i.iid: i
-            for i in queries.indicators_by_iid(session, rev.id, [x for t in rows for x in t.indicator_iids])
-        }
-    assigned = queries.current_assignments(session, document_id, only_key)
+    rows = queries.tasks(session, rev.id)
+    inds = {i.iid: i for i in queries.indicators(session, rev.id)}
+    assigned = queries.current_assignments(session, document_id)
     period = _month(on)
-    reports = queries.latest_reports(session, document_id, period, only_key)
-    periods = queries.reported_periods(session, document_id, period, only_key)
+    reports = queries.latest_reports(session, document_id, period)
+    periods = queries.reported_periods(session, document_id, period)
     names = {u.id: u.name for u in queries.units(session)}
     out = []
     for t in rows:
@@ -323,7 +313,6 @@ def _status(
         end=end,
         targets=targets,
         milestones=tuple(a.milestones) if a else (),
-        last_period=r.period if r else None,
         values=r.values if r else {},
         percent=r.percent if r else None,
         periods=frozenset(periods),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
 
 from bihuan.ledger import queries
@@ -180,12 +180,7 @@ def put_assignment(
 )
 def get_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> list[ProgressOut]:
     page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
-    from sqlalchemy import select
-
-    from bihuan.ledger.models import ProgressReport
-
-    rows = db.scalars(select(ProgressReport).where(ProgressReport.document_id == pid,
-                                                   ProgressReport.task_key == page.task.key).order_by(ProgressReport.id))  # fmt: skip
+    rows = queries.task_reports(db, pid, page.task.key)
     return [ProgressOut(period=r.period, values=r.values, percent=r.percent, narrative=r.narrative, problems=r.problems,
                         next_steps=r.next_steps, author=r.author, created_at=r.created_at) for r in rows]  # fmt: skip
 
@@ -210,9 +205,7 @@ def post_progress(
 
 
 @router.get("/session", summary="当前登录的人与 CSRF 令牌")
-def whoami(
-    request: Request, me: Me, csrf: Annotated[str | None, Query(include_in_schema=False)] = None
-) -> dict[str, object]:
+def whoami(request: Request, me: Me) -> dict[str, object]:
     return {
         "name": me.name,
         "role": me.role,

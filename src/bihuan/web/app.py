@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -58,6 +58,13 @@ def _error(
     )  # fmt: skip
 
 
+def _said(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        return _error(request, status, getattr(exc, "zh", "请求有误"), getattr(exc, "en", str(exc)))
+
+    return handle
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
 
@@ -96,13 +103,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
-    @app.exception_handler(NotAllowed)
-    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
-        return _error(request, 403, exc.zh, exc.en)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return _error(request, 403, exc.zh, exc.en)
+    # Errors that carry their own Chinese and English: refusals are 403, bad input 400.
+    # Starlette picks the handler of the nearest class (Forbidden before TrackError).
+    for kind, status in (
+        (NotAllowed, 403),
+        (Forbidden, 403),
+        (TrackError, 400),
+        (ReadError, 400),
+        (ExportError, 400),
+    ):
+        app.add_exception_handler(kind, _said(status))
 
     @app.exception_handler(BadCsrf)
     async def _csrf(request: Request, exc: BadCsrf) -> Response:
@@ -111,18 +121,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(RowErrors)
     async def _rows(request: Request, exc: RowErrors) -> Response:
         return _error(request, 400, exc.zh, exc.en, exc.problems)
-
-    @app.exception_handler(TrackError)
-    async def _track(request: Request, exc: TrackError) -> Response:
-        return _error(request, 400, exc.zh, exc.en)
-
-    @app.exception_handler(ReadError)
-    async def _read(request: Request, exc: ReadError) -> Response:
-        return _error(request, 400, exc.zh, exc.en)
-
-    @app.exception_handler(ExportError)
-    async def _export(request: Request, exc: ExportError) -> Response:
-        return _error(request, 400, exc.zh, exc.en)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

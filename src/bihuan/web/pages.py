@@ -7,6 +7,7 @@ import html
 import io
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -16,10 +17,10 @@ from bihuan.export.ledger_books import task_table
 from bihuan.ingest import read_bytes
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts
-from bihuan.track.directory import ensure_directory, find_unit
+from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.progress import ProgressInput, add_reports, parse_period
-from bihuan.track.users import authenticate, end_session, start_session
+from bihuan.track.users import Person, authenticate, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
@@ -298,8 +299,6 @@ def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
     task_table(view).save(buf)
     buf.seek(0)
     name = f"{view.region}{view.plan_year}年任务分解表.xlsx"
-    from urllib.parse import quote
-
     return StreamingResponse(
         buf,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -399,12 +398,6 @@ def public_index(request: Request, db: Db, me: Viewer) -> HTMLResponse:
 def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
     if not board.is_published(db, pid):
         raise NotAllowed("这份计划尚未公开", "not published")
-    from bihuan.track.users import Person
-
     everyone = Person(0, "公众", "leader", None, None)
     view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
     return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
-
-
-def unit_id_of(db: Db, name: str) -> int:
-    return find_unit(ensure_directory(db, "web"), name).id
