@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import extract_cmd, ledger_cmds, web_cmds
+from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, web_cmds
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -45,6 +45,18 @@ app.command(
     help=ledger_cmds.status.__doc__,
     epilog=ledger_cmds.STATUS_EPILOG,
 )(ledger_cmds.status)
+
+for _name, _fn, _help, _epilog in (
+    ("backup", "backup", "BACKUP_HELP", "BACKUP_EPILOG"),
+    ("restore", "restore", "RESTORE_HELP", "RESTORE_EPILOG"),
+):
+    app.command(
+        _name,
+        cls=BihuanCommand,
+        help=getattr(backup_cmds, _help),
+        epilog=getattr(backup_cmds, _epilog),
+        no_args_is_help=True,
+    )(getattr(backup_cmds, _fn))
 
 
 def _show_version(value: bool) -> None:
