@@ -116,7 +116,7 @@ def test_one_task_with_its_indicators(ro_web: Web) -> None:
 )
 def test_unknown_things_are_json_errors_in_chinese(ro_web: Web, path: str, message: str) -> None:
     r = ro_web.as_(ADMIN).get(path)
-    assert r.status_code == 400 and r.headers["content-type"] == "application/json"
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
     assert r.json()["error"] == message and r.json()["error_en"]
 
 

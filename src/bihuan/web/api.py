@@ -4,20 +4,81 @@ permissions as the pages. Writes need the session's CSRF token in the X-CSRF-Tok
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
+from fastapi import Path as InPath
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from bihuan.ledger import queries
 from bihuan.track import assign, board
-from bihuan.track.errors import TrackError
+from bihuan.track.plans import find_task
 from bihuan.track.progress import ProgressInput, add_reports
 from bihuan.track.status import TaskStatus, statuses
 from bihuan.web.deps import Db, Me, check_csrf, require
 
-router = APIRouter(prefix="/api/v1", tags=["bihuan"])
+
+class RowErrorOut(BaseModel):
+    row: int
+    error: str
+    error_en: str
+
+
+class ErrorOut(BaseModel):
+    """Every refusal of the API: one line in Chinese and in English (and the bad rows, if any)."""
+
+    error: str = Field(..., description="中文说明")
+    error_en: str = Field(..., description="English")
+    rows: list[RowErrorOut] | None = None
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
+    said = {
+        400: "请求有误（如数值不合规则）",
+        401: "未登录",
+        403: "没有权限，或缺少 X-CSRF-Token",
+        404: "没有这个计划或任务",
+        413: "请求体太大",
+        422: "输入格式有误",
+        503: "服务器繁忙，请稍后重试",
+    }
+    return {c: {"model": ErrorOut, "description": said[c]} for c in codes}
+
+
+class Missing(Exception):
+    """No such plan or task: 404 with the API's error body."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+class _Route(APIRoute):
+    """The API's routes answer Missing with 404 (the app's handlers know no 404 of their own)."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handle = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except Missing as e:
+                return JSONResponse({"error": e.zh, "error_en": e.en}, status_code=404)
+
+        return answer
+
+
+# Every operation may answer these; the ones with an id add 404, the writes 400 and 403.
+router = APIRouter(
+    prefix="/api/v1", tags=["bihuan"], responses=_errors(401, 413, 422, 503), route_class=_Route
+)
 Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
+MAX_ID = 2**31 - 1  # ids and task numbers above this exist nowhere (and fit no database column)
+PlanId = Annotated[int, InPath(description="计划编号（见 /plans）")]
+TaskNumber = Annotated[int, InPath(description="任务序号")]
 
 
 class PlanOut(BaseModel):
@@ -93,7 +154,7 @@ class ProgressOut(BaseModel):
     problems: str | None
     next_steps: str | None
     author: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(..., description="UTC")
 
 
 class Saved(BaseModel):
@@ -114,9 +175,21 @@ def _today(request: Request) -> dt.date:
     return request.app.state.settings.today()  # type: ignore[no-any-return]
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """The ledger keeps UTC without a zone; the API says so (RFC 3339 wants the offset)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def _plan(db: Db, pid: int) -> None:
-    if queries.document(db, pid) is None:
-        raise TrackError(f"没有编号为 {pid} 的计划", f"no plan {pid}")
+    """404 for a plan that does not exist (a number too big for any id included)."""
+    if not 1 <= pid <= MAX_ID or queries.document(db, pid) is None:
+        raise Missing(f"没有编号为 {pid} 的计划", f"no plan {pid}")
+
+
+def _task(db: Db, pid: int, number: int) -> None:
+    _plan(db, pid)
+    if not 1 <= number <= MAX_ID or find_task(db, pid, str(number)) is None:
+        raise Missing(f"任务“{number}”不存在", f"no task {number} in plan {pid}")
 
 
 @router.get("/plans", response_model=list[PlanOut], summary="计划列表")
@@ -133,9 +206,12 @@ def plans(db: Db, me: Me) -> list[PlanOut]:
 
 
 @router.get(
-    "/plans/{pid}/tasks", response_model=list[TaskOut], summary="计划的任务及状态（责任单位只见本单位任务）"
+    "/plans/{pid}/tasks",
+    response_model=list[TaskOut],
+    summary="计划的任务及状态（责任单位只见本单位任务）",
+    responses=_errors(404),
 )
-def tasks(request: Request, db: Db, me: Me, pid: int, on: dt.date | None = None) -> list[TaskOut]:
+def tasks(request: Request, db: Db, me: Me, pid: PlanId, on: dt.date | None = None) -> list[TaskOut]:
     _plan(db, pid)
     items = statuses(
         db, pid, on or _today(request), request.app.state.settings.status, board.visible_unit(me)
@@ -143,18 +219,39 @@ def tasks(request: Request, db: Db, me: Me, pid: int, on: dt.date | None = None)
     return [_task_out(it) for it in items]
 
 
-@router.get("/plans/{pid}/status", summary="红黄绿灯汇总")
-def status_summary(
-    request: Request, db: Db, me: Me, pid: int, on: dt.date | None = None
-) -> dict[str, object]:
+class UnitLightsOut(BaseModel):
+    unit: str
+    red: int
+    yellow: int
+    green: int
+    done: int
+
+
+class SummaryOut(BaseModel):
+    on: dt.date
+    lights: dict[str, int]
+    states: dict[str, int]
+    units: list[UnitLightsOut]
+
+
+@router.get("/plans/{pid}/status", response_model=SummaryOut, summary="红黄绿灯汇总", responses=_errors(404))
+def status_summary(request: Request, db: Db, me: Me, pid: PlanId, on: dt.date | None = None) -> SummaryOut:
     _plan(db, pid)
     view = board.dashboard(db, pid, on or _today(request), me, request.app.state.settings.status)
-    return {"on": view.on.isoformat(), "lights": view.counts, "states": view.states,
-            "units": [{"unit": g.name, "red": g.red, "yellow": g.yellow, "green": g.green, "done": g.done} for g in view.units]}  # fmt: skip
+    units = [
+        UnitLightsOut(unit=g.name, red=g.red, yellow=g.yellow, green=g.green, done=g.done) for g in view.units
+    ]
+    return SummaryOut(on=view.on, lights=view.counts, states=view.states, units=units)
 
 
-@router.get("/plans/{pid}/tasks/{number}", response_model=TaskDetailOut, summary="一项任务")
-def task(request: Request, db: Db, me: Me, pid: int, number: int) -> TaskDetailOut:
+@router.get(
+    "/plans/{pid}/tasks/{number}",
+    response_model=TaskDetailOut,
+    summary="一项任务",
+    responses=_errors(403, 404),
+)
+def task(request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber) -> TaskDetailOut:
+    _task(db, pid, number)
     page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
     base = _task_out(page.status)
     inds = [IndicatorOut(key=i.key, name=i.name, kind=i.kind, period=i.period, value=i.value, unit=i.unit,
@@ -162,12 +259,18 @@ def task(request: Request, db: Db, me: Me, pid: int, number: int) -> TaskDetailO
     return TaskDetailOut(**base.model_dump(), indicators=inds)
 
 
-@router.put("/plans/{pid}/tasks/{number}/assignment", response_model=TaskOut, summary="修改分工（督查室）")
+@router.put(
+    "/plans/{pid}/tasks/{number}/assignment",
+    response_model=TaskOut,
+    summary="修改分工（督查室）",
+    responses=_errors(400, 403, 404),
+)
 def put_assignment(
-    request: Request, db: Db, me: Me, pid: int, number: int, body: AssignmentIn, x_csrf: Csrf = None
+    request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber, body: AssignmentIn, x_csrf: Csrf = None
 ) -> TaskOut:
     require(me, "admin")
     check_csrf(request, x_csrf)
+    _task(db, pid, number)
     assign.set_assignment(db, pid, str(number), lead=body.lead, cooperating=body.cooperating, leader=body.leader,
                           deadline=body.deadline, milestones=body.milestones, user=me.name)  # fmt: skip
     return task(request, db, me, pid, number)
@@ -177,22 +280,29 @@ def put_assignment(
     "/plans/{pid}/tasks/{number}/progress",
     response_model=list[ProgressOut],
     summary="一项任务的全部报送（含更正前的版本）",
+    responses=_errors(403, 404),
 )
-def get_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> list[ProgressOut]:
+def get_progress(request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber) -> list[ProgressOut]:
+    _task(db, pid, number)
     page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
     rows = queries.task_reports(db, pid, page.task.key)
     return [ProgressOut(period=r.period, values=r.values, percent=r.percent, narrative=r.narrative, problems=r.problems,
-                        next_steps=r.next_steps, author=r.author, created_at=r.created_at) for r in rows]  # fmt: skip
+                        next_steps=r.next_steps, author=r.author, created_at=_utc(r.created_at)) for r in rows]  # fmt: skip
 
 
 @router.post(
-    "/plans/{pid}/tasks/{number}/progress", response_model=Saved, status_code=201, summary="报送进度"
+    "/plans/{pid}/tasks/{number}/progress",
+    response_model=Saved,
+    status_code=201,
+    summary="报送进度",
+    responses=_errors(400, 403, 404),
 )
 def post_progress(
-    request: Request, db: Db, me: Me, pid: int, number: int, body: ProgressIn, x_csrf: Csrf = None
+    request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber, body: ProgressIn, x_csrf: Csrf = None
 ) -> Saved:
     require(me, "unit", "admin")
     check_csrf(request, x_csrf)
+    _task(db, pid, number)
     board.task_page(
         db, pid, str(number), _today(request), me, request.app.state.settings.status
     )  # access check
@@ -204,11 +314,15 @@ def post_progress(
     return Saved(saved=n)
 
 
-@router.get("/session", summary="当前登录的人与 CSRF 令牌")
-def whoami(request: Request, me: Me) -> dict[str, object]:
-    return {
-        "name": me.name,
-        "role": me.role,
-        "unit": me.unit_name,
-        "csrf_token": getattr(request.state, "csrf", None),
-    }
+class SessionOut(BaseModel):
+    name: str
+    role: str
+    unit: str | None
+    csrf_token: str | None = Field(None, description="写操作放在 X-CSRF-Token 请求头中")
+
+
+@router.get("/session", response_model=SessionOut, summary="当前登录的人与 CSRF 令牌")
+def whoami(request: Request, me: Me) -> SessionOut:
+    return SessionOut(
+        name=me.name, role=me.role, unit=me.unit_name, csrf_token=getattr(request.state, "csrf", None)
+    )
