@@ -26,9 +26,8 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
-from web_helpers import ADMIN, LEADER, PID, REPORT, TODAY, UNIT_USERS, Web, row_counts, tasks
+from web_helpers import ADMIN, LEADER, PID, REPORT, UNIT_USERS, Web, row_counts, tasks
 
-from bihuan.cli.web_cmds import build_demo
 from bihuan.track import board, drafts
 from bihuan.track.users import Person
 
@@ -141,24 +140,33 @@ def app_routes(web: Web) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- the ledger behind the matrix
+Template = tuple[Path, dict[str, str], dict[str, str]]  # database file, session tokens, SAMPLES
+
+
+def _copy_db(src: Path, dst: Path) -> None:
+    shutil.copyfile(src, dst)
+    for suffix in ("-wal", "-shm"):
+        if Path(f"{src}{suffix}").exists():
+            shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
+
+
 @pytest.fixture(scope="module")
-def matrix_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """The demo ledger plus a draft and a notice to unit B; every demo user logged in."""
+def matrix_template(
+    demo_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> Template:
+    """The demo ledger (every demo user logged in) plus a draft and a notice to unit B."""
     path = tmp_path_factory.mktemp("authz") / "demo.db"
-    build_demo(path, TODAY)
-    web = Web(str(path))
+    _copy_db(demo_template[0], path)
+    web = Web(str(path), demo_template[1])
     try:
         with web.db() as s:
             task = _b_task(s)
             d = drafts.start(s, REPORT.read_text("utf-8"), REPORT.name, "txt", ADMIN)
             admin = Person(1, ADMIN, "admin", None, None)
             n = board.send_notice(s, PID, str(task), "督办", "请说明进度", admin)
-            samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
-                       "action": "confirm"}  # fmt: skip
-        for user in USERS.values():
-            if user is not None:
-                web.as_(user)
-        return path, {**web.tokens, **{f"sample:{k}": v for k, v in samples.items()}}
+        samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
+                   "action": "confirm"}  # fmt: skip
+        return path, web.tokens, samples
     finally:
         web.close()
 
@@ -171,17 +179,12 @@ def _b_task(s: Any) -> int:
 
 @pytest.fixture
 def matrix_web(
-    matrix_template: tuple[Path, dict[str, str]], tmp_path: Path, make_web: Callable[..., Web]
-) -> Iterator[tuple[Web, dict[str, str]]]:
-    src, saved = matrix_template
-    dst = tmp_path / "ledger.db"
-    shutil.copyfile(src, dst)
-    for suffix in ("-wal", "-shm"):
-        if Path(f"{src}{suffix}").exists():
-            shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
-    tokens = {k: v for k, v in saved.items() if not k.startswith("sample:")}
-    samples = {k.removeprefix("sample:"): v for k, v in saved.items() if k.startswith("sample:")}
-    yield make_web(str(dst), tokens), samples
+    matrix_template: Template, tmp_path: Path, make_web: Callable[..., Web]
+) -> tuple[Web, dict[str, str]]:
+    """The app on a fresh copy of the matrix's ledger, and the SAMPLES for its path parameters."""
+    src, tokens, samples = matrix_template
+    _copy_db(src, tmp_path / "ledger.db")
+    return make_web(str(tmp_path / "ledger.db"), tokens), samples
 
 
 def _fill(template: str, samples: dict[str, str]) -> str:
