@@ -223,8 +223,10 @@ def test_postgresql_restore_into_an_empty_database_needs_no_force(
     source, target = pg_pair
     build_demo(source.replace("postgresql://", "postgresql+psycopg://", 1), TODAY)  # type: ignore[arg-type]
     out = tmp_path / "台账.dump"
-    _ok(invoke, "backup", str(out), "--db", source)
-    _ok(invoke, "restore", str(out), "--db", target)
+    r = invoke("backup", str(out), env={"BIHUAN_DATABASE_URL": source})  # the database as `serve` finds it
+    assert r.exit_code == 0, r.output
+    r = invoke("restore", str(out), env={"BIHUAN_DATABASE_URL": target})
+    assert r.exit_code == 0 and "已从" in r.stdout, r.output
     assert _status(invoke, target) == _status(invoke, source)
 
 
