@@ -9,24 +9,30 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
 from bihuan.ingest import read_bytes
 from bihuan.ledger import queries
-from bihuan.track import assign, board, drafts
+from bihuan.track import assign, board, drafts, logins
 from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.progress import ProgressInput, add_reports, parse_period
-from bihuan.track.users import Person, authenticate, end_session, start_session
+from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
 
 router = APIRouter(include_in_schema=False)
 PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); beyond it nothing exists
+LOGIN_ERRORS = {  # the only texts the login page shows, by ?error= code
+    "expired": "表单已过期，请重试",
+    "bad": "用户名或密码不对",
+    "locked": "登录失败次数过多，已暂时锁定，请稍后再试",
+}
 
 
 def render(request: Request, name: str, me: Any, **ctx: Any) -> HTMLResponse:
@@ -39,8 +45,17 @@ def _today(request: Request) -> dt.date:
     return request.app.state.settings.today()  # type: ignore[no-any-return]
 
 
+def _id(n: int) -> int:
+    """An id from the address: one no row can have (past the column's range, or not positive) is
+    404 before the database is asked."""
+    if not 0 < n <= MAX_ID:
+        raise HTTPException(404, "no such id")
+    return n
+
+
 def _plan_id(db: Db, plan: int | None) -> int | None:
     if plan is not None:
+        _id(plan)
         if queries.document(db, plan) is None:
             raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
         return plan
@@ -67,8 +82,9 @@ def login_form(
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(16)
     resp = render(
-        request, "login.html", me, pre=token, next=next if next.startswith("/") else "/dashboard", error=error
-    )
+        request, "login.html", me, pre=token, next=next if next.startswith("/") else "/dashboard",
+        error=LOGIN_ERRORS.get(error or ""),
+    )  # fmt: skip
     resp.set_cookie(
         PRE, token, httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies
     )
@@ -80,11 +96,15 @@ async def login(request: Request, db: Db) -> Response:
     form = await request.form()
     pre = request.cookies.get(PRE)
     if not pre or form.get("pre") != pre:
-        return RedirectResponse("/login?error=表单已过期，请重试", status_code=303)
-    user = authenticate(db, _form_text(form, "name", 100), _form_text(form, "password", 200))
-    if user is None:
-        return RedirectResponse("/login?error=用户名或密码不对", status_code=303)
+        return RedirectResponse("/login?error=expired", status_code=303)
     settings = request.app.state.settings
+    address = request.client.host if request.client else "unknown"
+    tried = logins.attempt(db, _form_text(form, "name", 100), _form_text(form, "password", 200),
+                           address, settings.throttle)  # fmt: skip
+    user = tried.user
+    if user is None:
+        code = "bad" if tried.outcome == "bad" else "locked"
+        return RedirectResponse(f"/login?error={code}", status_code=303)
     token, _ = start_session(db, user, settings.session_hours)
     target = str(form.get("next") or "/dashboard")
     resp = RedirectResponse(
@@ -160,6 +180,7 @@ def _date(text: str | None) -> dt.date | None:
 
 @router.post("/plans/{pid}/publish")
 async def publish(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
+    _id(pid)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.set_published(db, pid, form.get("published") == "1", me)
@@ -195,7 +216,7 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
 @router.get("/import/{draft_id}")
 def import_review(request: Request, db: Db, me: Me, draft_id: int) -> HTMLResponse:
     require(me, "admin")
-    d, plan = drafts.get(db, draft_id)
+    d, plan = drafts.get(db, _id(draft_id))
     marked = highlight(d.text, [(i.span[0], i.span[1], i.id) for i in plan.indicators])
     return render(
         request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id)
@@ -218,6 +239,7 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
 @router.post("/import/{draft_id}/{action}")
 async def import_action(request: Request, db: Db, me: Me, draft_id: int, action: str) -> RedirectResponse:
     require(me, "admin")
+    _id(draft_id)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     f = lambda n: _form_text(form, n, 500)  # noqa: E731
@@ -244,7 +266,7 @@ async def import_action(request: Request, db: Db, me: Me, draft_id: int, action:
 @router.get("/plans/{pid}/assign")
 def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None = None) -> HTMLResponse:
     require(me, "admin", "leader")
-    items = assign.suggest_plan(db, pid, me.name)
+    items = assign.suggest_plan(db, _id(pid), me.name)
     names = {u.id: u.name for u in queries.units(db)}
     units = ensure_directory(db, me.name)
     view = plan_view(db, pid)
@@ -264,6 +286,7 @@ def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None
 @router.post("/plans/{pid}/assign/confirm")
 async def assign_confirm(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
     require(me, "admin")
+    _id(pid)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     assign.confirm(db, pid, [str(x) for x in form.getlist("task")], me.name)
@@ -273,6 +296,8 @@ async def assign_confirm(request: Request, db: Db, me: Me, pid: int) -> Redirect
 @router.post("/plans/{pid}/tasks/{number}/assign")
 async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
     require(me, "admin")
+    _id(pid)
+    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     coop = [c for c in (str(x) for x in form.getlist("coop")) if c.strip()]
@@ -294,7 +319,7 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
 @router.get("/plans/{pid}/export.xlsx")
 def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
     require(me, "admin", "leader")
-    view = plan_view(db, pid)
+    view = plan_view(db, _id(pid))
     buf = io.BytesIO()
     task_table(view).save(buf)
     buf.seek(0)
@@ -310,6 +335,8 @@ def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
 @router.get("/plans/{pid}/tasks/{number}")
 def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTMLResponse:
     day = _today(request)
+    _id(pid)
+    _id(number)
     key = ("task", pid, number, day, board.visible_unit(me), queries.stamp(db))
     page = request.app.state.views.get(
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
@@ -320,6 +347,8 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
 
 @router.post("/plans/{pid}/tasks/{number}/notice")
 async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
+    _id(pid)
+    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.send_notice(db, pid, str(number), _form_text(form, "kind", 10), _form_text(form, "text", 2000), me)
@@ -328,6 +357,7 @@ async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> Red
 
 @router.post("/notices/{notice_id}/answer")
 async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    _id(notice_id)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.answer_notice(db, notice_id, _form_text(form, "text", 2000), me)
@@ -371,6 +401,8 @@ def inbox(
 @router.post("/plans/{pid}/tasks/{number}/progress")
 async def report_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
     require(me, "unit", "admin")
+    _id(pid)
+    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     values = {str(k)[2:]: v for k, v in form.items() if str(k).startswith("v:") and isinstance(v, str)}
@@ -396,8 +428,19 @@ def public_index(request: Request, db: Db, me: Viewer) -> HTMLResponse:
 
 @router.get("/public/{pid}")
 def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
-    if not board.is_published(db, pid):
+    if not board.is_published(db, _id(pid)):
         raise NotAllowed("这份计划尚未公开", "not published")
     everyone = Person(0, "公众", "leader", None, None)
     view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
     return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
+
+
+# ---------------------------------------------------------------- admin
+LOG_PAGE = 100
+
+
+@router.get("/admin/logins")
+def login_log(request: Request, db: Db, me: Me, before: int | None = None) -> HTMLResponse:
+    require(me, "admin")
+    page = logins.recent(db, LOG_PAGE, _id(before) if before is not None else None)
+    return render(request, "logins.html", me, page=page, outcomes=logins.OUTCOME_ZH)
