@@ -38,9 +38,10 @@ def _try(client: TestClient, name: str, password: str) -> str:
     return m.group(1) if m else ""
 
 
-def test_25_wrong_passwords_then_the_right_one_does_not_log_in(web: Web) -> None:
+def test_25_wrong_passwords_then_the_right_one_does_not_log_in(any_web: Web) -> None:
     """The issue's scenario: the name is locked after 5 failures; the right password then is
-    refused without being checked, and no session is made."""
+    refused without being checked, and no session is made (SQLite and PostgreSQL)."""
+    web = any_web
     client = web.anon()
     before = _sessions(web)
     codes = [_try(client, LEADER, f"wrong-{k}") for k in range(25)]
