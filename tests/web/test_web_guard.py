@@ -202,6 +202,14 @@ def test_every_response_carries_the_security_headers(
     assert "server" not in r.headers
 
 
+def test_head_shows_a_pages_headers_without_its_body(ro_web: Web) -> None:
+    r = ro_web.as_(ADMIN).head("/dashboard")
+    assert r.status_code == 200 and r.content == b""
+    assert int(r.headers["content-length"]) > 1000  # the length of the page a GET returns
+    assert r.headers["content-security-policy"] == CSP and r.headers["cache-control"] == "no-store"
+    assert ro_web.anon().head("/dashboard", follow_redirects=False).status_code == 303
+
+
 def test_static_files_may_be_cached_but_carry_the_headers(ro_web: Web) -> None:
     r = ro_web.anon().get("/static/app.css")
     assert r.status_code == 200

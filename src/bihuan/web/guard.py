@@ -62,6 +62,9 @@ class Guard:
             return
         path: str = scope["path"]
         extra = [] if path.startswith("/static/") else [NO_STORE]
+        head = scope["method"] == "HEAD"
+        if head:  # answered as GET without the body (curl -I), not 405
+            scope = {**scope, "method": "GET"}
         started = False
 
         async def send_guarded(message: Message) -> None:
@@ -70,6 +73,8 @@ class Guard:
                 started = True
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED]
                 message = {**message, "headers": kept + HEADERS + extra}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         limit = self.settings.body_limit(scope["method"], path)
