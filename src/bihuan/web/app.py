@@ -83,7 +83,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         version=__version__,
         description="政府工作报告目标任务跟踪：计划、任务、分工、进度、状态。权限与网页相同。",
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI needs scripts from outside; the schema stays below
+        docs_url=None,  # Swagger UI loads from a CDN: apidocs.py draws /api/docs from the schema
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -93,10 +93,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(Guard, settings=settings, refuse=_error)  # body limits, security headers
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, pages
+    from bihuan.web import api, apidocs, pages
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(apidocs.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
