@@ -5,9 +5,12 @@ never a traceback in the log; and nothing is written."""
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from web_helpers import ADMIN, PID, Web, api_csrf, row_counts
+
+from bihuan.web import pages
 
 HUGE = "99999999999999999999"
 PAST_INT = str(2**31)  # one past PostgreSQL's INTEGER
@@ -76,3 +79,36 @@ def test_the_largest_possible_id_is_an_ordinary_miss(ro_web: Web) -> None:
     """2**31 - 1 may exist: it is looked up and missed like any other number (as before)."""
     r = ro_web.as_(ADMIN).get(f"/dashboard?plan={2**31 - 1}")
     assert r.status_code == 400 and f"没有编号为 {2**31 - 1} 的计划" in r.text
+
+
+def _page_routes() -> list[tuple[str, str]]:
+    """(method, path) of every page route with a parameter in its path, from the route table."""
+    out = []
+    for route in pages.router.routes:
+        path, methods = getattr(route, "path", ""), getattr(route, "methods", None) or set()
+        if "{" in path:
+            out += [(m, path) for m in sorted(methods) if m != "HEAD"]
+    return out
+
+
+def test_every_id_in_every_page_route_is_checked(ro_web: Web) -> None:
+    """Taken from the app's route table, so a new page route is covered without a new entry."""
+    client = ro_web.as_(ADMIN)
+    csrf = api_csrf(client)
+    routes = _page_routes()
+    assert len(routes) >= 12
+    tried = 0
+    for method, path in routes:
+        names = re.findall(r"\{(\w+)\}", path)
+        for name in names:
+            if name == "action":
+                continue
+            url = path
+            for other in names:
+                value = HUGE if other == name else ("confirm" if other == "action" else "1")
+                url = url.replace(f"{{{other}}}", value)
+            r = client.request(method, url, data={"csrf_token": csrf} if method == "POST" else None,
+                               follow_redirects=False)  # fmt: skip
+            assert r.status_code == 404, (method, url, r.status_code)
+            tried += 1
+    assert tried >= 15

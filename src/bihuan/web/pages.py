@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 import secrets
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bihuan.export import svg
@@ -25,9 +26,23 @@ from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
 
-router = APIRouter(include_in_schema=False)
-PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); beyond it nothing exists
+ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def known_ids(request: Request) -> None:
+    """Every id in a page's address that no row can have (zero, negative, past the column's
+    range) is 404 before the database is asked; a malformed one is left to the route (422)."""
+    given = [*request.path_params.values(), *(request.query_params.get(k) for k in ID_QUERY)]
+    for value in given:
+        text = value.strip() if isinstance(value, str) else ""
+        if _INTEGER.fullmatch(text) and (len(text) > 12 or not 0 < int(text) <= MAX_ID):
+            raise HTTPException(404, "no such id")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
+PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
 LOGIN_ERRORS = {  # the only texts the login page shows, by ?error= code
     "expired": "表单已过期，请重试",
     "bad": "用户名或密码不对",
@@ -45,17 +60,8 @@ def _today(request: Request) -> dt.date:
     return request.app.state.settings.today()  # type: ignore[no-any-return]
 
 
-def _id(n: int) -> int:
-    """An id from the address: one no row can have (past the column's range, or not positive) is
-    404 before the database is asked."""
-    if not 0 < n <= MAX_ID:
-        raise HTTPException(404, "no such id")
-    return n
-
-
 def _plan_id(db: Db, plan: int | None) -> int | None:
     if plan is not None:
-        _id(plan)
         if queries.document(db, plan) is None:
             raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
         return plan
@@ -180,7 +186,6 @@ def _date(text: str | None) -> dt.date | None:
 
 @router.post("/plans/{pid}/publish")
 async def publish(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
-    _id(pid)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.set_published(db, pid, form.get("published") == "1", me)
@@ -216,7 +221,7 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
 @router.get("/import/{draft_id}")
 def import_review(request: Request, db: Db, me: Me, draft_id: int) -> HTMLResponse:
     require(me, "admin")
-    d, plan = drafts.get(db, _id(draft_id))
+    d, plan = drafts.get(db, draft_id)
     marked = highlight(d.text, [(i.span[0], i.span[1], i.id) for i in plan.indicators])
     return render(
         request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id)
@@ -239,7 +244,6 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
 @router.post("/import/{draft_id}/{action}")
 async def import_action(request: Request, db: Db, me: Me, draft_id: int, action: str) -> RedirectResponse:
     require(me, "admin")
-    _id(draft_id)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     f = lambda n: _form_text(form, n, 500)  # noqa: E731
@@ -266,7 +270,7 @@ async def import_action(request: Request, db: Db, me: Me, draft_id: int, action:
 @router.get("/plans/{pid}/assign")
 def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None = None) -> HTMLResponse:
     require(me, "admin", "leader")
-    items = assign.suggest_plan(db, _id(pid), me.name)
+    items = assign.suggest_plan(db, pid, me.name)
     names = {u.id: u.name for u in queries.units(db)}
     units = ensure_directory(db, me.name)
     view = plan_view(db, pid)
@@ -286,7 +290,6 @@ def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None
 @router.post("/plans/{pid}/assign/confirm")
 async def assign_confirm(request: Request, db: Db, me: Me, pid: int) -> RedirectResponse:
     require(me, "admin")
-    _id(pid)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     assign.confirm(db, pid, [str(x) for x in form.getlist("task")], me.name)
@@ -296,8 +299,6 @@ async def assign_confirm(request: Request, db: Db, me: Me, pid: int) -> Redirect
 @router.post("/plans/{pid}/tasks/{number}/assign")
 async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
     require(me, "admin")
-    _id(pid)
-    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     coop = [c for c in (str(x) for x in form.getlist("coop")) if c.strip()]
@@ -319,7 +320,7 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
 @router.get("/plans/{pid}/export.xlsx")
 def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
     require(me, "admin", "leader")
-    view = plan_view(db, _id(pid))
+    view = plan_view(db, pid)
     buf = io.BytesIO()
     task_table(view).save(buf)
     buf.seek(0)
@@ -335,8 +336,6 @@ def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
 @router.get("/plans/{pid}/tasks/{number}")
 def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTMLResponse:
     day = _today(request)
-    _id(pid)
-    _id(number)
     key = ("task", pid, number, day, board.visible_unit(me), queries.stamp(db))
     page = request.app.state.views.get(
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
@@ -347,8 +346,6 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
 
 @router.post("/plans/{pid}/tasks/{number}/notice")
 async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
-    _id(pid)
-    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.send_notice(db, pid, str(number), _form_text(form, "kind", 10), _form_text(form, "text", 2000), me)
@@ -357,7 +354,6 @@ async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> Red
 
 @router.post("/notices/{notice_id}/answer")
 async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
-    _id(notice_id)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     board.answer_notice(db, notice_id, _form_text(form, "text", 2000), me)
@@ -401,8 +397,6 @@ def inbox(
 @router.post("/plans/{pid}/tasks/{number}/progress")
 async def report_progress(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
     require(me, "unit", "admin")
-    _id(pid)
-    _id(number)
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     values = {str(k)[2:]: v for k, v in form.items() if str(k).startswith("v:") and isinstance(v, str)}
@@ -428,7 +422,7 @@ def public_index(request: Request, db: Db, me: Viewer) -> HTMLResponse:
 
 @router.get("/public/{pid}")
 def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
-    if not board.is_published(db, _id(pid)):
+    if not board.is_published(db, pid):
         raise NotAllowed("这份计划尚未公开", "not published")
     everyone = Person(0, "公众", "leader", None, None)
     view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
@@ -442,5 +436,5 @@ LOG_PAGE = 100
 @router.get("/admin/logins")
 def login_log(request: Request, db: Db, me: Me, before: int | None = None) -> HTMLResponse:
     require(me, "admin")
-    page = logins.recent(db, LOG_PAGE, _id(before) if before is not None else None)
+    page = logins.recent(db, LOG_PAGE, before)
     return render(request, "logins.html", me, page=page, outcomes=logins.OUTCOME_ZH)
