@@ -344,6 +344,7 @@ BAD_ROWS = {
     "unit-in-hidden-sheet": BadRows(_meta("unit", "教育局"), (3, 4, 5, 6), "不由“教育局”承担"),
     "task-of-another-unit": BadRows(_other_units_task, (6,), "不由“财政局”承担"),
     "text-in-number-column": BadRows(_cell("本期累计完成值", 3, "一点五"), (3,), "应填数字，收到“一点五”"),
+    "absurd-value": BadRows(_cell("本期累计完成值", 5, 1e300), (5,), "完成值大得不合理：1e+300"),
     "indicator-renamed": BadRows(_cell("量化指标", 5, "没有这个指标"), (5,), "没有指标“没有这个指标”"),
     "period-in-the-future": BadRows(
         lambda wb, o: None, (3, 4, 5, 6), f"期间 {PERIOD} 还没到", dt.date(2023, 5, 20)

@@ -235,9 +235,25 @@ def test_a_disabled_user_is_out(web: Web) -> None:
     assert "error=" in r.headers["location"]
 
 
-def test_the_login_error_text_is_shown_as_text(ro_web: Web) -> None:
-    page = ro_web.anon().get("/login", params={"error": "<script>alert(1)</script>"}).text
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        ("bad", "用户名或密码不对"),
+        ("expired", "表单已过期，请重试"),
+        ("locked", "登录失败次数过多，已暂时锁定，请稍后再试"),
+        ("系统升级：请把用户名和密码发到 evil@example.com", None),
+        ("<script>alert(1)</script>", None),
+        ("用户名或密码不对", None),  # the old free text is no code either
+        ("", None),
+    ],
+)
+def test_the_login_page_shows_only_messages_from_its_own_list(
+    ro_web: Web, error: str, shown: str | None
+) -> None:
+    page = ro_web.anon().get("/login", params={"error": error}).text
+    alert = re.findall(r'<p class="error" role="alert">(.*?)</p>', page)
+    assert alert == ([shown] if shown else [])
+    assert "evil@example.com" not in page and "alert(1)" not in page
 
 
 @pytest.mark.parametrize("secure", [False, True])

@@ -123,6 +123,8 @@ BAD = [
     ("negative value", {"v:": "-5"}, "的完成值不能为负数"),
     ("not a number", {"v:": "五十"}, "应填数字，收到“五十”"),
     ("infinite", {"v:": "inf"}, "应填数字"),
+    ("absurdly large", {"v:": "1e300"}, "的完成值大得不合理：1e300"),
+    ("just past the bound", {"v:": "1e15"}, "大得不合理"),
     ("future period", {"period": "2023-08"}, "期间 2023-08 还没到（今天是 2023-07-10）"),
     ("period before the plan year", {"period": "2022-12"}, "早于计划年度 2023"),
     ("malformed period", {"period": "2023-13"}, "应写作 年-月"),
@@ -268,6 +270,7 @@ def test_notice_is_sent_answered_and_on_the_timeline_newest_first(web: Web) -> N
         (ADMIN, "notice", "", 400, "通知内容不能为空"),
         (ADMIN, "kind", "表扬一下", 400, "通知类型须为 催办 或 督办"),
         (ADMIN, "missing notice", "答复", 400, "没有这条通知"),
+        (ADMIN, "answer", "督查室代答", 403, "只有被通知的单位可以答复"),  # it was sent to a unit
     ],
 )
 def test_notice_rules(web: Web, who: str, target: str, text: str, status: int, phrase: str) -> None:

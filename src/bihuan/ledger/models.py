@@ -300,3 +300,32 @@ class Draft(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
+
+
+class DraftConfirmation(Base):
+    """A draft confirmed into a plan; a draft is confirmed once."""
+
+    __tablename__ = "draft_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class LoginEvent(Base):
+    """One login attempt, as typed: ok, bad (wrong name or password), lockout (the failure that
+    started a lock) or locked (refused unchecked while locked). Rows are only ever added."""
+
+    __tablename__ = "login_events"
+    __table_args__ = (
+        Index("ix_login_events_name", "name", "at"),
+        Index("ix_login_events_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))

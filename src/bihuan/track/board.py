@@ -269,7 +269,7 @@ def answer_notice(session: Session, notice_id: int, text: str, person: Person) -
     n = session.get(Notice, notice_id)
     if n is None:
         raise TrackError("没有这条通知", "no such notice")
-    if person.role == "leader" or (person.role == "unit" and person.unit_id != n.unit_id):
+    if person.role != "unit" or person.unit_id != n.unit_id:  # the office sent it: it does not answer
         raise Forbidden("只有被通知的单位可以答复", "only the notified unit answers")
     text = text.strip()
     if not text or len(text) > 2000:

@@ -8,10 +8,12 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bihuan.extract import Plan, Task, extract_text
-from bihuan.ledger.models import Draft
+from bihuan.ledger.models import Draft, DraftConfirmation
 from bihuan.track.errors import TrackError
 from bihuan.track.plans import ImportResult, import_plan
 from bihuan.track.tx import transaction
@@ -165,10 +167,31 @@ def _renumber(plan: Plan, tasks: list[Task]) -> Plan:
 
 
 def confirm(session: Session, draft_id: int, region: str | None, year: int | None, user: str) -> ImportResult:
+    """Import the draft's plan, once: a draft already confirmed is refused (confirmed again with
+    another region or year it would have become a second plan)."""
     d, plan = get(session, draft_id)
-    return import_plan(
+    _not_confirmed(session, draft_id)
+    result = import_plan(
         session, plan, text=d.text, source_name=d.source_name, user=user, region=region, year=year
     )
+    try:
+        with transaction(session):
+            session.add(DraftConfirmation(draft_id=draft_id, document_id=result.document_id, created_by=user))
+    except IntegrityError:  # confirmed at the same moment by another request
+        session.rollback()
+        _not_confirmed(session, draft_id)
+        raise
+    return result
+
+
+def _not_confirmed(session: Session, draft_id: int) -> None:
+    done = session.scalar(select(DraftConfirmation).where(DraftConfirmation.draft_id == draft_id))
+    if done is not None:
+        raise TrackError(
+            f"这份报告已于 {done.created_at:%Y-%m-%d %H:%M} 由{done.created_by}确认导入"
+            f"（计划编号 {done.document_id}），不能再次确认",
+            f"this draft was confirmed already (plan {done.document_id}); it is not imported again",
+        )
 
 
 def history(session: Session, draft_id: int) -> list[dict[str, Any]]:

@@ -20,6 +20,9 @@ from bihuan.track.plans import find_task_in
 from bihuan.track.tx import transaction
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+# No figure a government report states reaches this, even in 元 (a national GDP is about 1.3e14
+# 元); a larger value is a slip or an attack, and beyond 1e15 floats stop holding whole numbers.
+MAX_VALUE = 1e15
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,11 @@ def check_rows(
             if number is None:
                 problems.append(
                     (at, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
+                )
+                continue
+            if abs(number) >= MAX_VALUE:
+                problems.append(
+                    (at, f"“{name}”的完成值大得不合理：{raw}", f"{name}: value {raw!r} is absurdly large")
                 )
                 continue
             if number < 0:

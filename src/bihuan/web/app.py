@@ -23,6 +23,7 @@ from bihuan.track.errors import RowErrors, TrackError
 from bihuan.track.users import session_user
 from bihuan.web.cache import ViewCache
 from bihuan.web.deps import COOKIE, BadCsrf, LoginRequired, NotAllowed
+from bihuan.web.guard import Guard
 from bihuan.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -82,19 +83,21 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         version=__version__,
         description="政府工作报告目标任务跟踪：计划、任务、分工、进度、状态。权限与网页相同。",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN: apidocs.py draws /api/docs from the schema
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.views = ViewCache()
+    app.add_middleware(Guard, settings=settings, refuse=_error)  # body limits, security headers
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, pages
+    from bihuan.web import api, apidocs, pages
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(apidocs.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -135,7 +138,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         zh = {404: "页面不存在", 405: "不支持这种请求", 413: "上传的文件太大"}.get(
             exc.status_code, "请求有误"
         )
-        return _error(request, exc.status_code, zh, str(exc.detail))
+        return _error(request, exc.status_code, getattr(exc, "zh", zh), getattr(exc, "en", str(exc.detail)))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

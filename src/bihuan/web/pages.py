@@ -5,28 +5,49 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 import secrets
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
 from bihuan.ingest import read_bytes
 from bihuan.ledger import queries
-from bihuan.track import assign, board, drafts
+from bihuan.track import assign, board, drafts, logins
 from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.progress import ProgressInput, add_reports, parse_period
-from bihuan.track.users import Person, authenticate, end_session, start_session
+from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
 
-router = APIRouter(include_in_schema=False)
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); beyond it nothing exists
+ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def known_ids(request: Request) -> None:
+    """Every id in a page's address that no row can have (zero, negative, past the column's
+    range) is 404 before the database is asked; a malformed one is left to the route (422)."""
+    given = [*request.path_params.values(), *(request.query_params.get(k) for k in ID_QUERY)]
+    for value in given:
+        text = value.strip() if isinstance(value, str) else ""
+        if _INTEGER.fullmatch(text) and (len(text) > 12 or not 0 < int(text) <= MAX_ID):
+            raise HTTPException(404, "no such id")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
+LOGIN_ERRORS = {  # the only texts the login page shows, by ?error= code
+    "expired": "表单已过期，请重试",
+    "bad": "用户名或密码不对",
+    "locked": "登录失败次数过多，已暂时锁定，请稍后再试",
+}
 
 
 def render(request: Request, name: str, me: Any, **ctx: Any) -> HTMLResponse:
@@ -67,8 +88,9 @@ def login_form(
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(16)
     resp = render(
-        request, "login.html", me, pre=token, next=next if next.startswith("/") else "/dashboard", error=error
-    )
+        request, "login.html", me, pre=token, next=next if next.startswith("/") else "/dashboard",
+        error=LOGIN_ERRORS.get(error or ""),
+    )  # fmt: skip
     resp.set_cookie(
         PRE, token, httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies
     )
@@ -80,11 +102,15 @@ async def login(request: Request, db: Db) -> Response:
     form = await request.form()
     pre = request.cookies.get(PRE)
     if not pre or form.get("pre") != pre:
-        return RedirectResponse("/login?error=表单已过期，请重试", status_code=303)
-    user = authenticate(db, _form_text(form, "name", 100), _form_text(form, "password", 200))
-    if user is None:
-        return RedirectResponse("/login?error=用户名或密码不对", status_code=303)
+        return RedirectResponse("/login?error=expired", status_code=303)
     settings = request.app.state.settings
+    address = request.client.host if request.client else "unknown"
+    tried = logins.attempt(db, _form_text(form, "name", 100), _form_text(form, "password", 200),
+                           address, settings.throttle)  # fmt: skip
+    user = tried.user
+    if user is None:
+        code = "bad" if tried.outcome == "bad" else "locked"
+        return RedirectResponse(f"/login?error={code}", status_code=303)
     token, _ = start_session(db, user, settings.session_hours)
     target = str(form.get("next") or "/dashboard")
     resp = RedirectResponse(
@@ -401,3 +427,14 @@ def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
     everyone = Person(0, "公众", "leader", None, None)
     view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
     return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
+
+
+# ---------------------------------------------------------------- admin
+LOG_PAGE = 100
+
+
+@router.get("/admin/logins")
+def login_log(request: Request, db: Db, me: Me, before: int | None = None) -> HTMLResponse:
+    require(me, "admin")
+    page = logins.recent(db, LOG_PAGE, before)
+    return render(request, "logins.html", me, page=page, outcomes=logins.OUTCOME_ZH)

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bihuan.track.logins import Throttle
 from bihuan.track.status import Settings
 
-MB = 1024 * 1024
+KB = 1024
+MB = 1024 * KB
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +21,41 @@ class WebSettings:
     secure_cookies: bool = False  # True behind HTTPS
     status: Settings = field(default_factory=Settings)
     today: Callable[[], dt.date] = dt.date.today  # the demo and the tests fix the date
+    # Request bodies, refused with 413 before they are read (guard.py). A form's longest fields
+    # (three 5000-character narratives, percent-encoded at 9 bytes a Chinese character) need
+    # about 140 KB; the login form needs well under 4 KB; the upload adds multipart overhead.
+    login_body_kb: int = 16
+    form_body_kb: int = 256
+    api_body_kb: int = 1024
+    upload_overhead_kb: int = 64
+    # Login throttling (track/logins.py): after `login_failures` failed logins for one name
+    # within `login_window_minutes`, that name is locked for `login_lock_minutes`; the same for
+    # one client address after `login_address_failures` (higher: many people share an office's
+    # address behind NAT).
+    login_failures: int = 5
+    login_address_failures: int = 20
+    login_window_minutes: float = 15.0
+    login_lock_minutes: float = 15.0
 
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * MB)
+
+    @property
+    def throttle(self) -> Throttle:
+        return Throttle(
+            self.login_failures,
+            self.login_address_failures,
+            dt.timedelta(minutes=self.login_window_minutes),
+            dt.timedelta(minutes=self.login_lock_minutes),
+        )
+
+    def body_limit(self, method: str, path: str) -> int:
+        """The largest request body accepted for this route, in bytes."""
+        if path.startswith("/api/"):
+            return self.api_body_kb * KB
+        if method == "POST" and path == "/import":
+            return self.max_upload_bytes + self.upload_overhead_kb * KB
+        if path == "/login":
+            return self.login_body_kb * KB
+        return self.form_body_kb * KB
