@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bihuan.ledger.db import Pool
 from bihuan.track.status import Settings
 
 MB = 1024 * 1024
@@ -19,6 +20,18 @@ class WebSettings:
     secure_cookies: bool = False  # True behind HTTPS
     status: Settings = field(default_factory=Settings)
     today: Callable[[], dt.date] = dt.date.today  # the demo and the tests fix the date
+    # Load shedding, per worker process (see bihuan.web.shed): requests served at once, how many
+    # more may wait for a turn and for how long; beyond that a quick 503 with Retry-After.
+    max_active: int = 16
+    max_waiting: int = 64
+    wait_seconds: float = 5.0
+    # Database connections per worker: one per admitted request (a request never holds two), a
+    # few spare; a request that still finds none within db_wait_seconds gets a 503, not a hang.
+    db_wait_seconds: float = 5.0
+
+    @property
+    def pool(self) -> Pool:
+        return Pool(size=self.max_active, overflow=4, timeout=self.db_wait_seconds)
 
     @property
     def max_upload_bytes(self) -> int:
