@@ -547,6 +547,7 @@ def measure(args: argparse.Namespace, servers: Servers) -> int:
             if args.profile:
                 profile_pages(url_db, args.top)
         finally:
+            servers.stop_all()  # before the folder and the database go
             if pg:
                 pg.drop()
         return 1 if samples.errors else 0
