@@ -21,10 +21,11 @@ class WebSettings:
     status: Settings = field(default_factory=Settings)
     today: Callable[[], dt.date] = dt.date.today  # the demo and the tests fix the date
     # Load shedding, per worker process (see bihuan.web.shed): requests served at once, how many
-    # more may wait for a turn and for how long; beyond that a quick 503 with Retry-After.
+    # more may wait for a turn (holding no thread and no connection) and for how long; beyond
+    # that a quick 503 with Retry-After.
     max_active: int = 16
-    max_waiting: int = 64
-    wait_seconds: float = 5.0
+    max_waiting: int = 256
+    wait_seconds: float = 10.0
     # Database connections per worker: one per admitted request (a request never holds two), a
     # few spare; a request that still finds none within db_wait_seconds gets a 503, not a hang.
     db_wait_seconds: float = 5.0

@@ -68,7 +68,7 @@ class Admission:
 class ShedLoad:
     """ASGI middleware: admit at most `active` requests at once, queue `waiting`, refuse the rest."""
 
-    def __init__(self, app: ASGIApp, active: int = 16, waiting: int = 64, wait: float = 5.0) -> None:
+    def __init__(self, app: ASGIApp, active: int = 16, waiting: int = 256, wait: float = 10.0) -> None:
         if active < 1 or waiting < 0 or wait < 0:
             raise ValueError("active must be at least 1; waiting and wait at least 0")
         self.app = app
