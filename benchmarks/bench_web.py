@@ -295,6 +295,7 @@ def sessions(url: str, db: str, n: int) -> list[httpx.Client]:
 class Samples:
     ms: dict[str, list[float]] = field(default_factory=lambda: {"dashboard": [], "task": []})
     errors: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0  # CPU seconds the simulated users (this process) used
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, ms: float, error: str | None) -> None:
@@ -575,13 +576,14 @@ def load(
                            samples)))  # fmt: skip
         for t in threads:
             t.start()
-        cpu0 = group_cpu(proc.pid)
+        cpu0, mine0 = group_cpu(proc.pid), time.process_time()
         barrier.wait()
         started = time.perf_counter()
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
         server_cpu = group_cpu(proc.pid) - cpu0
+        samples.client_cpu = time.process_time() - mine0
     finally:
         STOP.set()
         for c in clients:
@@ -611,6 +613,8 @@ def report(
           f"{total} requests in {wall:.1f} s = {total / wall:.1f} req/s")  # fmt: skip
     print(f"server:  {server_cpu:.1f} s of CPU in the load phase (all its processes) = "
           f"{server_cpu / wall * 100:.0f}% of one core, {server_cpu / max(total, 1) * 1000:.0f} ms of CPU per request")  # fmt: skip
+    print(f"clients: {samples.client_cpu:.1f} s of CPU in this process (the simulated users, same machine); "
+          f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
     if server_gc:
         print("server:  garbage collection over its life (logins and warm-up included): " + "; ".join(
             f"gen {g}: {n} collections, {sec:.1f} s" for g, (n, sec) in server_gc.items()))  # fmt: skip

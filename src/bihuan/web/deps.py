@@ -36,9 +36,10 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 # One session per request, closed as soon as the route function returns (scope="function"),
-# before the response is sent to a client that may read it slowly. The session takes a pool
-# connection only while a query runs in it (see optional_person), so a request never holds a
-# connection while it waits for a worker thread or for the client.
+# before the response is sent to a client that may read it slowly. The login look-up gives its
+# connection back at once (optional_person); the route's own queries hold one connection from
+# the first query until the route returns. So a request never holds a connection while it
+# waits for a worker thread or for the client, and never holds two.
 Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
