@@ -9,7 +9,9 @@ login form and gives --users client sessions (default 20) a session each, and le
 own thread, make --requests requests (default 40; or run for --duration seconds): the dashboard
 (/dashboard) with probability --dashboard-share, otherwise the page of a random task
 (/plans/1/tasks/N), with --think seconds between a user's requests (default 1: people reading
-the page they asked for; --think 0 is a stress test with no pause at all). --workers N serves
+the page they asked for; each pause drawn from 0.5-1.5 times that, and each user starting at
+a random moment within the first pause, as people do not click in step; --think 0 is a stress
+test: all users at once, no pause at all). --workers N serves
 with N processes, exactly as `bihuan serve --workers N` does. Prints p50/p95/p99 and requests
 per second for each kind of page, errors by kind (503 = load shed), the server's CPU per request
 (all its processes), the machine, and the target: no errors, p95 < 150 ms at 100 users.
@@ -319,6 +321,8 @@ def user_loop(
     rng = random.Random(seed)
     start.wait()
     until = None if duration is None else time.monotonic() + duration
+    if think:  # people do not click in step: each starts somewhere within one think time
+        time.sleep(rng.uniform(0, think))
     done = 0
     while not STOP.is_set() and ((done < requests) if until is None else (time.monotonic() < until)):
         kind = "dashboard" if rng.random() < share else "task"
@@ -336,7 +340,7 @@ def user_loop(
         samples.add(kind, (time.perf_counter() - t0) * 1000, error)
         done += 1
         if think:
-            time.sleep(think)
+            time.sleep(think * rng.uniform(0.5, 1.5))  # on average `think` seconds
 
 
 def cpu_seconds(pid: int) -> float:
@@ -609,7 +613,7 @@ def report(
     print(f"server:  uvicorn, {args.workers} worker(s), in a subprocess on {url}; the app's date {TODAY}")
     load_text = f"{args.duration:g} s" if args.duration is not None else f"{args.requests} requests each"
     print(f"load:    {args.users} concurrent sessions (set up in {logins:.1f} s), {load_text}, "
-          f"dashboard share {args.dashboard_share:g}, think time {args.think:g} s; "
+          f"dashboard share {args.dashboard_share:g}, think time {args.think:g} s (0.5-1.5x); "
           f"{total} requests in {wall:.1f} s = {total / wall:.1f} req/s")  # fmt: skip
     print(f"server:  {server_cpu:.1f} s of CPU in the load phase (all its processes) = "
           f"{server_cpu / wall * 100:.0f}% of one core, {server_cpu / max(total, 1) * 1000:.0f} ms of CPU per request")  # fmt: skip
