@@ -81,7 +81,7 @@ def app_from_env() -> FastAPI:
     plain = json.loads(os.environ.get(ENV_SETTINGS) or "{}")
     settings = WebSettings(
         **plain,
-        today=(lambda: fixed) if fixed else dt.date.today,  # type: ignore[arg-type,return-value]
+        today=(lambda: fixed) if fixed else dt.date.today,
     )
     app = create_app(settings)
     tune_gc()
