@@ -1,25 +1,33 @@
 """How fast the web face answers under load: `python3 benchmarks/bench_web.py` prints latencies.
 
-Builds a SQLite ledger with one plan of 500 tasks (each with a quantified target), assigned to
-the default units, with six monthly periods of progress (2023-01 … 2023-06), and an admin user;
-starts the real app under uvicorn (one worker, in a subprocess) on a free loopback port, as on
-2023-07-10; logs in --users client sessions (default 20) through the login form, and lets each,
-in its own thread, make --requests requests (default 40; or run for --duration seconds):
-the dashboard (/dashboard) with probability --dashboard-share, otherwise the page of a random
-task (/plans/1/tasks/N), with --think seconds between a user's requests (default 1: people
-reading the page they asked for; --think 0 is a stress test with no pause at all). --workers N
-serves with N processes, as `bihuan serve --workers N` does. Prints p50/p95/p99 and requests per second for each kind of page, the server's CPU per
-request, the machine, and the target: p95 < 150 ms at 20 concurrent users.
+Builds a ledger (SQLite in a temporary folder, or with --pg a fresh PostgreSQL database on
+127.0.0.1:5432, user postgres, dropped at the end) with one plan of 500 tasks (each with a
+quantified target), assigned to the default units, with six monthly periods of progress
+(2023-01 … 2023-06), and an admin user; starts the real app under uvicorn (in a subprocess of
+its own process group) on a free loopback port, as on 2023-07-10; logs in once through the
+login form and gives --users client sessions (default 20) a session each, and lets each, in its
+own thread, make --requests requests (default 40; or run for --duration seconds): the dashboard
+(/dashboard) with probability --dashboard-share, otherwise the page of a random task
+(/plans/1/tasks/N), with --think seconds between a user's requests (default 1: people reading
+the page they asked for; each pause drawn from 0.5-1.5 times that, and each user starting at
+a random moment within the first pause, as people do not click in step; --think 0 is a stress
+test: all users at once, no pause at all). --workers N serves
+with N processes, exactly as `bihuan serve --workers N` does. Prints p50/p95/p99 and requests
+per second for each kind of page, errors by kind (503 = load shed), the server's CPU per request
+(all its processes), the machine, and the target: no errors, p95 < 150 ms at 100 users.
 
 --profile also times single renders of each page in this process (the page functions called
 directly: no HTTP, no concurrency; the dashboard cold, from a new app with empty caches, and
 warm) and prints a cProfile of a cold dashboard render and of a task page render.
-Traffic goes to 127.0.0.1 only; the request loops are bounded and the server stops at the end.
+Traffic goes to 127.0.0.1 only; the request loops are bounded. However the benchmark ends
+(normally, an error, Ctrl+C, SIGTERM), it stops the server's whole process group and drops the
+PostgreSQL database it made.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import cProfile
 import datetime as dt
@@ -37,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +64,9 @@ PERIODS = ("2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06")
 TODAY = dt.date(2023, 7, 10)
 ADMIN, PASSWORD = "督查室", "bench-password"
 TARGET_MS = 150.0
-TARGET_USERS = 20
+TARGET_USERS = 100
+STOP = threading.Event()  # set when the run ends early: the users stop asking
+PG_ADMIN = os.environ.get("BIHUAN_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 # ---------------------------------------------------------------- the ledger
@@ -109,12 +120,12 @@ def serve_workers(db: str, port: int, workers: int) -> None:
     run(WebSettings(db=db), "127.0.0.1", port, workers, fixed_day=TODAY)
 
 
-def serve(db: str, port: int) -> None:
+def serve(db: str, port: int, gc_file: str) -> None:
     """The child process: the app under uvicorn, one worker, as on TODAY."""
     import uvicorn
 
     from bihuan.web.app import create_app
-    from bihuan.web.server import tune_gc
+    from bihuan.web.server import tune_gc, uvicorn_options
     from bihuan.web.settings import WebSettings
 
     app = create_app(WebSettings(db=db, today=lambda: TODAY))
@@ -130,15 +141,13 @@ def serve(db: str, port: int) -> None:
             spent[info["generation"]][1] += time.perf_counter() - began.pop()
 
     gc.callbacks.append(track)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False)
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **uvicorn_options()))
     # Stop on SIGTERM without re-raising it afterwards (as uvicorn's own handler does), so that
     # the figures below get written.
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     server.run()
-    Path(f"{db}.gc.json").write_text(json.dumps(spent))
+    Path(gc_file).write_text(json.dumps(spent))
 
 
 def free_port() -> int:
@@ -147,26 +156,109 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", db, str(port), str(workers)])
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with code {proc.returncode}")
+def group_members(pgid: int) -> list[int]:
+    """Live processes of a process group (Linux /proc; elsewhere just the leader, if alive)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).text == "ok":
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit("the server did not answer /healthz within 30 s")
+            os.kill(pgid, 0)
+            return [pgid]
+        except OSError:
+            return []
+    found = []
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+class Servers:
+    """Every server process group this benchmark started, stopped at the end whatever happens."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+        atexit.register(self.stop_all)
+
+    def start(self, db: str, workers: int, gc_file: Path) -> tuple[subprocess.Popen[bytes], str]:
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", db, str(port), str(workers), str(gc_file)],
+            start_new_session=True,
+        )
+        self.procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"the server exited with code {proc.returncode}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).text == "ok":
+                    return proc, url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit("the server did not answer /healthz within 60 s")
+
+    def stop(self, proc: subprocess.Popen[bytes], grace: float = 10) -> None:
+        """SIGTERM to the whole group; SIGKILL to whatever is left after `grace` seconds."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and (proc.poll() is None or group_members(proc.pid)):
+            time.sleep(0.05)
+        if proc.poll() is None or group_members(proc.pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc in self.procs:
+            self.procs.remove(proc)
+
+    def stop_all(self) -> None:
+        for proc in list(self.procs):
+            self.stop(proc)
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the live processes of a server's group."""
+    return sum(cpu_seconds(pid) for pid in group_members(pgid))
+
+
+# ---------------------------------------------------------------- PostgreSQL
+class PgDatabase:
+    """A fresh PostgreSQL database for one run, dropped at the end whatever happens."""
+
+    def __init__(self, admin: str = PG_ADMIN) -> None:
+        import psycopg
+
+        self.admin = admin
+        self.name = f"bihuan_bench_{uuid.uuid4().hex[:10]}"
+        try:
+            with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+        except psycopg.Error as e:
+            raise SystemExit(f"cannot create a PostgreSQL database at {admin}: {e}") from e
+        atexit.register(self.drop)
+        base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        self.url = f"{base}/{self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with (
+            contextlib.suppress(psycopg.Error),
+            psycopg.connect(self.admin, autocommit=True, connect_timeout=5) as conn,
+        ):
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 # ---------------------------------------------------------------- the clients
 def login(url: str) -> httpx.Client:
+    """One login through the form, as a browser does."""
     client = httpx.Client(base_url=url, timeout=120, follow_redirects=False)
     form = client.get("/login")
     pre = re.search(r'name="pre" value="([^"]+)"', form.text)
@@ -178,10 +270,34 @@ def login(url: str) -> httpx.Client:
     return client
 
 
+def sessions(url: str, db: str, n: int) -> list[httpx.Client]:
+    """`n` clients with a session each: the first logged in through the form, the others given a
+    session made in the ledger directly (the password hash would otherwise take most of the
+    set-up time, and logins are not what is measured)."""
+    from bihuan.track.users import authenticate, start_session
+    from bihuan.web.deps import COOKIE
+
+    clients = [login(url)]
+    ledger = open_ledger(db)
+    try:
+        with ledger.sessions() as s:
+            user = authenticate(s, ADMIN, PASSWORD)
+            assert user is not None
+            for _ in range(n - 1):
+                token, _ = start_session(s, user)
+                clients.append(
+                    httpx.Client(base_url=url, timeout=120, follow_redirects=False, cookies={COOKIE: token})
+                )
+    finally:
+        ledger.close()
+    return clients
+
+
 @dataclass
 class Samples:
     ms: dict[str, list[float]] = field(default_factory=lambda: {"dashboard": [], "task": []})
     errors: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0  # CPU seconds the simulated users (this process) used
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, ms: float, error: str | None) -> None:
@@ -205,8 +321,10 @@ def user_loop(
     rng = random.Random(seed)
     start.wait()
     until = None if duration is None else time.monotonic() + duration
+    if think:  # people do not click in step: each starts somewhere within one think time
+        time.sleep(rng.uniform(0, think))
     done = 0
-    while (done < requests) if until is None else (time.monotonic() < until):
+    while not STOP.is_set() and ((done < requests) if until is None else (time.monotonic() < until)):
         kind = "dashboard" if rng.random() < share else "task"
         path = "/dashboard" if kind == "dashboard" else f"/plans/1/tasks/{rng.randint(1, n_tasks)}"
         t0 = time.perf_counter()
@@ -217,10 +335,12 @@ def user_loop(
                 error = f"{r.status_code} {path}"
         except httpx.HTTPError as e:
             error = f"{type(e).__name__} {path}"
+        except RuntimeError:  # the run was stopped and the client closed under this thread
+            return
         samples.add(kind, (time.perf_counter() - t0) * 1000, error)
         done += 1
         if think:
-            time.sleep(think)
+            time.sleep(think * rng.uniform(0.5, 1.5))  # on average `think` seconds
 
 
 def cpu_seconds(pid: int) -> float:
@@ -359,7 +479,9 @@ def profile_pages(db: str, top: int) -> None:
 # ---------------------------------------------------------------- main
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--users", type=int, default=TARGET_USERS, help="concurrent client sessions (20)")
+    ap.add_argument(
+        "--users", type=int, default=TARGET_USERS, help=f"concurrent client sessions ({TARGET_USERS})"
+    )
     ap.add_argument("--requests", type=int, default=40, help="requests per user (40)")
     ap.add_argument("--duration", type=float, help="run for this many seconds instead of --requests")
     ap.add_argument("--tasks", type=int, default=TASKS, help="tasks in the plan (500)")
@@ -370,98 +492,158 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="also time and cProfile single page renders")
     ap.add_argument("--top", type=int, default=25, help="functions shown by --profile (25)")
-    ap.add_argument("--serve", nargs=3, metavar=("DB", "PORT", "WORKERS"), help=argparse.SUPPRESS)
+    ap.add_argument("--serve", nargs=4, metavar=("DB", "PORT", "WORKERS", "GC"), help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help="server worker processes (1)")
+    ap.add_argument(
+        "--pg", action="store_true", help=f"PostgreSQL instead of SQLite: a fresh database at {PG_ADMIN}"
+    )
     args = ap.parse_args()
     if args.serve:
+        from bihuan.web.server import end_with_parent
+
+        end_with_parent()  # even if this benchmark is killed outright, its server goes too
         if int(args.serve[2]) > 1:
             serve_workers(args.serve[0], int(args.serve[1]), int(args.serve[2]))
         else:
-            serve(args.serve[0], int(args.serve[1]))
+            serve(args.serve[0], int(args.serve[1]), args.serve[3])
         return 0
     if (
         args.users < 1
         or args.requests < 1
         or args.tasks < 1
+        or args.workers < 1
         or (args.duration is not None and args.duration <= 0)
     ):
-        ap.error("--users, --requests, --tasks and --duration must be positive")
+        ap.error("--users, --requests, --tasks, --workers and --duration must be positive")
     if args.duration is not None and args.duration > 600:
         ap.error("--duration is at most 600 seconds")
+    # SIGTERM (e.g. from `timeout`) ends the run like Ctrl+C: the finally blocks and the atexit
+    # hooks stop the server's process group and drop the PostgreSQL database.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    servers = Servers()
+    try:
+        return measure(args, servers)
+    finally:
+        servers.stop_all()
 
+
+def measure(args: argparse.Namespace, servers: Servers) -> int:
     with tempfile.TemporaryDirectory(prefix="bihuan-bench-web-") as tmp:
-        db = str(Path(tmp) / "bench.db")
-        _, built = build(f"sqlite:///{db}", args.tasks)
-        proc, url = start_server(db, args.workers)
-        clients: list[httpx.Client] = []
+        pg = PgDatabase() if args.pg else None
         try:
-            t0 = time.perf_counter()
-            clients = [login(url) for _ in range(args.users)]
-            logins = time.perf_counter() - t0
-            for path in ("/dashboard", "/plans/1/tasks/1"):  # warm-up: templates compiled, caches filled
-                r = clients[0].get(path)
-                assert r.status_code == 200, (path, r.status_code, r.text[:300])
-            samples = Samples()
-            barrier = threading.Barrier(args.users + 1)
-            threads = []
-            for k, client in enumerate(clients):
-                threads.append(threading.Thread(target=user_loop, args=(client, args.seed * 1000 + k, args.tasks,
-                               args.requests, args.duration, args.dashboard_share, args.think, barrier, samples)))  # fmt: skip
-            for t in threads:
-                t.start()
-            cpu0 = cpu_seconds(proc.pid)
-            barrier.wait()
-            started = time.perf_counter()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - started
-            server_cpu = cpu_seconds(proc.pid) - cpu0
+            url_db = pg.url if pg else f"sqlite:///{Path(tmp) / 'bench.db'}"
+            _, built = build(url_db, args.tasks)
+            gc_file = Path(tmp) / "server.gc.json"
+            proc, url = servers.start(url_db, args.workers, gc_file)
+            samples, logins, wall, server_cpu = load(args, url_db, proc, url)
+            servers.stop(proc)
+            server_gc = json.loads(gc_file.read_text()) if gc_file.exists() else {}
+            report(
+                args,
+                samples,
+                logins,
+                wall,
+                server_cpu,
+                server_gc,
+                built,
+                url,
+                "PostgreSQL" if pg else "SQLite",
+            )
+            if args.profile:
+                profile_pages(url_db, args.top)
         finally:
-            for c in clients:
-                c.close()
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        gc_file = Path(f"{db}.gc.json")
-        server_gc = json.loads(gc_file.read_text()) if gc_file.exists() else {}
-
-        total = sum(len(v) for v in samples.ms.values())
-        print_machine()
-        print(f"ledger:  SQLite; {args.tasks} tasks, each with a quantified target, assigned; "
-              f"{len(PERIODS)} periods of progress ({args.tasks * len(PERIODS)} reports); built in {built:.1f} s")  # fmt: skip
-        print(f"server:  uvicorn, {args.workers} worker(s), in a subprocess on {url}; the app's date {TODAY}")
-        load = f"{args.duration:g} s" if args.duration is not None else f"{args.requests} requests each"
-        print(f"load:    {args.users} concurrent sessions (logged in in {logins:.1f} s), {load}, "
-              f"dashboard share {args.dashboard_share:g}, think time {args.think:g} s; "
-              f"{total} requests in {wall:.1f} s = {total / wall:.1f} req/s")  # fmt: skip
-        print(f"server:  {server_cpu:.1f} s of CPU in the load phase = {server_cpu / wall * 100:.0f}% of one core, "
-              f"{server_cpu / max(total, 1) * 1000:.0f} ms of CPU per request")  # fmt: skip
-        if server_gc:
-            print("server:  garbage collection over its life (logins and warm-up included): " + "; ".join(
-                f"gen {g}: {n} collections, {sec:.1f} s" for g, (n, sec) in server_gc.items()))  # fmt: skip
-        print()
-        print(f"{'page':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>8}")
-        verdicts = []
-        for kind, label in (("dashboard", "/dashboard"), ("task", "task page")):
-            ms = samples.ms[kind]
-            if not ms:
-                print(f"{label:<12}{0:>7}")
-                continue
-            p95 = pct(ms, 95)
-            print(f"{label:<12}{len(ms):>7}{pct(ms, 50):>9.0f}{p95:>9.0f}{pct(ms, 99):>9.0f}{max(ms):>9.0f}"
-                  f"{len(ms) / wall:>8.1f}")  # fmt: skip
-            verdicts.append(f"{label} p95 {p95:.0f} ms {'met' if p95 < TARGET_MS else 'MISSED'}")
-        print()
-        print(f"target:  p95 < {TARGET_MS:g} ms at {TARGET_USERS} concurrent users"
-              + ("" if args.users == TARGET_USERS else f" (this run: {args.users} users)")
-              + ": " + "; ".join(verdicts))  # fmt: skip
-        if samples.errors:
-            print(f"errors:  {len(samples.errors)}, e.g. {samples.errors[:3]}")
-        if args.profile:
-            profile_pages(db, args.top)
+            servers.stop_all()  # before the folder and the database go
+            if pg:
+                pg.drop()
         return 1 if samples.errors else 0
+
+
+def load(
+    args: argparse.Namespace, db: str, proc: subprocess.Popen[bytes], url: str
+) -> tuple[Samples, float, float, float]:
+    """Log the users in, then let them all browse at once: (samples, login s, wall s, server CPU s)."""
+    clients: list[httpx.Client] = []
+    try:
+        t0 = time.perf_counter()
+        clients = sessions(url, db, args.users)
+        logins = time.perf_counter() - t0
+        for path in ("/dashboard", "/plans/1/tasks/1"):  # warm-up: templates compiled, caches filled
+            for client in clients[: args.workers * 4]:  # likely to reach every worker
+                r = client.get(path)
+                assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        samples = Samples()
+        barrier = threading.Barrier(args.users + 1)
+        threads = []
+        for k, client in enumerate(clients):
+            threads.append(threading.Thread(target=user_loop, daemon=True, args=(client, args.seed * 1000 + k,
+                           args.tasks, args.requests, args.duration, args.dashboard_share, args.think, barrier,
+                           samples)))  # fmt: skip
+        for t in threads:
+            t.start()
+        cpu0, mine0 = group_cpu(proc.pid), time.process_time()
+        barrier.wait()
+        started = time.perf_counter()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+        server_cpu = group_cpu(proc.pid) - cpu0
+        samples.client_cpu = time.process_time() - mine0
+    finally:
+        STOP.set()
+        for c in clients:
+            c.close()
+    return samples, logins, wall, server_cpu
+
+
+def report(
+    args: argparse.Namespace,
+    samples: Samples,
+    logins: float,
+    wall: float,
+    server_cpu: float,
+    server_gc: dict[str, list[float]],
+    built: float,
+    url: str,
+    database: str,
+) -> None:
+    total = sum(len(v) for v in samples.ms.values())
+    print_machine()
+    print(f"ledger:  {database}; {args.tasks} tasks, each with a quantified target, assigned; "
+          f"{len(PERIODS)} periods of progress ({args.tasks * len(PERIODS)} reports); built in {built:.1f} s")  # fmt: skip
+    print(f"server:  uvicorn, {args.workers} worker(s), in a subprocess on {url}; the app's date {TODAY}")
+    load_text = f"{args.duration:g} s" if args.duration is not None else f"{args.requests} requests each"
+    print(f"load:    {args.users} concurrent sessions (set up in {logins:.1f} s), {load_text}, "
+          f"dashboard share {args.dashboard_share:g}, think time {args.think:g} s (0.5-1.5x); "
+          f"{total} requests in {wall:.1f} s = {total / wall:.1f} req/s")  # fmt: skip
+    print(f"server:  {server_cpu:.1f} s of CPU in the load phase (all its processes) = "
+          f"{server_cpu / wall * 100:.0f}% of one core, {server_cpu / max(total, 1) * 1000:.0f} ms of CPU per request")  # fmt: skip
+    print(f"clients: {samples.client_cpu:.1f} s of CPU in this process (the simulated users, same machine); "
+          f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
+    if server_gc:
+        print("server:  garbage collection over its life (logins and warm-up included): " + "; ".join(
+            f"gen {g}: {n} collections, {sec:.1f} s" for g, (n, sec) in server_gc.items()))  # fmt: skip
+    print()
+    print(f"{'page':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>8}")
+    verdicts = []
+    for kind, label in (("dashboard", "/dashboard"), ("task", "task page")):
+        ms = samples.ms[kind]
+        if not ms:
+            print(f"{label:<12}{0:>7}")
+            continue
+        p95 = pct(ms, 95)
+        print(f"{label:<12}{len(ms):>7}{pct(ms, 50):>9.0f}{p95:>9.0f}{pct(ms, 99):>9.0f}{max(ms):>9.0f}"
+              f"{len(ms) / wall:>8.1f}")  # fmt: skip
+        verdicts.append(f"{label} p95 {p95:.0f} ms {'met' if p95 < TARGET_MS else 'MISSED'}")
+    print()
+    print(f"target:  no errors and p95 < {TARGET_MS:g} ms at {TARGET_USERS} concurrent users"
+          + ("" if args.users == TARGET_USERS else f" (this run: {args.users} users)")
+          + ": " + "; ".join(verdicts) + f"; {len(samples.errors)} errors")  # fmt: skip
+    if samples.errors:
+        kinds: dict[str, int] = {}
+        for e in samples.errors:
+            kinds[e.split(" ", 1)[0]] = kinds.get(e.split(" ", 1)[0], 0) + 1
+        print(f"errors:  {len(samples.errors)} ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}), "
+              f"e.g. {samples.errors[:3]}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -45,6 +45,21 @@ class Ledger:
         self.engine.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """How many connections an engine keeps (`size`), may open beyond that (`overflow`), and how
+    long a caller waits for one before sqlalchemy.exc.TimeoutError (`timeout`, seconds).
+    SQLAlchemy's own defaults (5, 10, 30 s) suit the command line; a server passes its own,
+    sized to the requests it admits at once, with a short wait."""
+
+    size: int = 5
+    overflow: int = 10
+    timeout: float = 30.0
+
+    def options(self) -> dict[str, Any]:
+        return {"pool_size": self.size, "max_overflow": self.overflow, "pool_timeout": self.timeout}
+
+
 def database_url(db: str | Path | None = None, environ: Mapping[str, str] | None = None) -> str:
     """--db PATH wins, then BIHUAN_DATABASE_URL, then ./bihuan.db."""
     env = os.environ if environ is None else environ
@@ -59,27 +74,29 @@ def database_url(db: str | Path | None = None, environ: Mapping[str, str] | None
     return f"sqlite:///{DEFAULT_FILE}"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool: Pool | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as e:
         raise LedgerError(f"数据库地址无法识别：{url}", f"cannot parse database URL: {url}") from e
+    sized = (pool or Pool()).options()
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
+        memory = not parsed.database or parsed.database == ":memory:"
+        return _sqlite_engine(url, parsed.database, {} if memory else sized)
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **sized)
     except Exception as e:  # a missing driver, a bad dialect name
         raise LedgerError(f"无法使用数据库 {parsed.render_as_string()}", f"cannot use database: {e}") from e
 
 
-def _sqlite_engine(url: str, path: str | None) -> Engine:
+def _sqlite_engine(url: str, path: str | None, pool: Mapping[str, Any]) -> Engine:
     if path and path != ":memory:":
         parent = Path(path).expanduser().resolve().parent
         if not parent.is_dir():
             raise LedgerError(
                 f"数据库所在目录不存在：{parent}", f"directory of the database does not exist: {parent}"
             )
-    engine = create_engine(url, connect_args={"timeout": 60})
+    engine = create_engine(url, connect_args={"timeout": 60}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -115,9 +132,11 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_ledger(db: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Ledger:
+def open_ledger(
+    db: str | Path | None = None, environ: Mapping[str, str] | None = None, pool: Pool | None = None
+) -> Ledger:
     """Open (and create or upgrade) the ledger."""
-    engine = make_engine(database_url(db, environ))
+    engine = make_engine(database_url(db, environ), pool)
     try:
         upgrade(engine)
     except LedgerError:

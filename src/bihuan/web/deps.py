@@ -35,7 +35,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(get_db)]
+# One session per request, closed as soon as the route function returns (scope="function"),
+# before the response is sent to a client that may read it slowly. The login look-up gives its
+# connection back at once (optional_person); the route's own queries hold one connection from
+# the first query until the route returns. So a request never holds a connection while it
+# waits for a worker thread or for the client, and never holds two.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def login_state(request: Request, db: Db) -> tuple[Person, str] | None:
@@ -43,7 +48,16 @@ def login_state(request: Request, db: Db) -> tuple[Person, str] | None:
 
 
 def optional_person(request: Request, db: Db) -> Person | None:
-    state = login_state(request, db)
+    try:
+        state = login_state(request, db)
+    finally:
+        # Each sync dependency and the sync route function run in separate calls into the
+        # thread pool. Holding this read's connection until the route's own call got a thread
+        # let every thread wait for a connection while every connection waited for a thread:
+        # the whole server stood still until the pool timed out. End the read here; the route
+        # takes a connection again when it queries, inside its one thread call.
+        db.rollback()
+    request.state.person = None if state is None else state[0]
     if state is not None:
         request.state.csrf = state[1]
         return state[0]

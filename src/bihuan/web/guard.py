@@ -3,7 +3,7 @@ the body is read, and the security headers on every response."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -28,7 +28,7 @@ HEADERS = [
 NO_STORE = (b"cache-control", b"no-store")
 _REPLACED = {name for name, _ in HEADERS} | {b"cache-control", b"server"}
 
-Refuse = Callable[[Request, int, str, str], Response]
+Refuse = Callable[[Request, int, str, str], Awaitable[Response]]
 
 
 class BodyTooLarge(HTTPException):
@@ -84,7 +84,7 @@ class Guard:
         if length is not None and length.isdigit() and int(length) > limit:
             # Refused on its declared length: not one byte of the body is read.
             error = BodyTooLarge(limit, upload)
-            response = self.refuse(Request(scope), 413, error.zh, error.en)
+            response = await self.refuse(Request(scope), 413, error.zh, error.en)
             response.headers["connection"] = "close"
             await response(scope, receive, send_guarded)
             return
@@ -105,6 +105,6 @@ class Guard:
         except BodyTooLarge as error:  # raised where no handler turned it into the error page
             if started:
                 raise
-            response = self.refuse(Request(scope), 413, error.zh, error.en)
+            response = await self.refuse(Request(scope), 413, error.zh, error.en)
             response.headers["connection"] = "close"
             await response(scope, receive, send_guarded)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bihuan.ledger.db import Pool
 from bihuan.track.logins import Throttle
 from bihuan.track.status import Settings
 
@@ -36,6 +37,19 @@ class WebSettings:
     login_address_failures: int = 20
     login_window_minutes: float = 15.0
     login_lock_minutes: float = 15.0
+    # Load shedding, per worker process (see bihuan.web.shed): requests served at once, how many
+    # more may wait for a turn (holding no thread and no connection) and for how long; beyond
+    # that a quick 503 with Retry-After.
+    max_active: int = 16
+    max_waiting: int = 256
+    wait_seconds: float = 10.0
+    # Database connections per worker: one per admitted request (a request never holds two), a
+    # few spare; a request that still finds none within db_wait_seconds gets a 503, not a hang.
+    db_wait_seconds: float = 5.0
+
+    @property
+    def pool(self) -> Pool:
+        return Pool(size=self.max_active, overflow=4, timeout=self.db_wait_seconds)
 
     @property
     def max_upload_bytes(self) -> int:
