@@ -18,8 +18,30 @@ from bihuan.track.tx import transaction
 
 
 def start(session: Session, text: str, source_name: str, source_format: str | None, user: str) -> Draft:
-    plan = extract_text(text, source_format)
-    return _save(session, None, source_name, source_format, text, plan, "上传", user)
+    plan_json = json.dumps(extract_text(text, source_format).to_dict(), ensure_ascii=False)
+    return start_extracted(session, text, source_name, source_format, plan_json, user)
+
+
+def start_extracted(
+    session: Session, text: str, source_name: str, source_format: str | None, plan_json: str, user: str
+) -> Draft:
+    """Store a draft whose plan was extracted elsewhere (the web face extracts in a child process
+    and hands over ``json.dumps(extract_text(text, source_format).to_dict())``)."""
+    if not plan_json.startswith("{"):
+        raise TrackError("读出的计划格式不对", "the extracted plan is not a JSON object")
+    with transaction(session):
+        d = Draft(
+            parent_id=None,
+            source_name=source_name[:500],
+            source_format=source_format,
+            text=text,
+            plan_json=plan_json,
+            note="上传",
+            created_by=user,
+        )
+        session.add(d)
+        session.flush()
+    return d
 
 
 def _save(

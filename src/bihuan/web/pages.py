@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
-from bihuan.ingest import read_bytes
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts
 from bihuan.track.directory import ensure_directory
@@ -24,6 +24,7 @@ from bihuan.track.users import Person, authenticate, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
+from bihuan.web.jobs import extract_upload
 
 router = APIRouter(include_in_schema=False)
 PRE = "bihuan_pre"  # the login form's own anti-forgery cookie, before there is a session
@@ -176,6 +177,7 @@ def import_form(request: Request, me: Me) -> HTMLResponse:
 @router.post("/import")
 async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     require(me, "admin")
+    db.close()  # hold no database connection while the body arrives and the worker reads it
     limit = request.app.state.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit + 64 * 1024:
@@ -187,8 +189,13 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         raise TrackError("请选择要上传的报告文件", "choose a file to upload")
     data = await upload.read(limit + 1)  # type: ignore[union-attr]
-    source = read_bytes(data, upload.filename or "报告", limit)  # type: ignore[union-attr]
-    d = drafts.start(db, source.text, source.name, source.source_format, me.name)
+    name = upload.filename or "报告"  # type: ignore[union-attr]
+    await form.close()
+    got = await extract_upload(request.app, data, name, limit)  # in a child process, time-limited
+    del data
+    d = await run_in_threadpool(
+        drafts.start_extracted, db, got.text, got.name, got.source_format, got.plan_json, me.name
+    )
     return RedirectResponse(f"/import/{d.id}", status_code=303)
 
 
