@@ -199,14 +199,43 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     return RedirectResponse(f"/import/{d.id}", status_code=303)
 
 
+REVIEW_PAGE_CHARS = 20_000  # source characters per review page: a whole report is 10,000-25,000
+
+
+def source_pages(text: str, size: int = REVIEW_PAGE_CHARS) -> list[tuple[int, int]]:
+    """[start, end) of each page of the source: about `size` characters, ending at a line end
+    when one comes within a tenth of a page."""
+    bounds, start = [], 0
+    while start < len(text) or not bounds:
+        end = min(start + size, len(text))
+        if end < len(text):
+            nl = text.find("\n", end, end + size // 10)
+            end = nl + 1 if nl >= 0 else end
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
 @router.get("/import/{draft_id}")
-def import_review(request: Request, db: Db, me: Me, draft_id: int) -> HTMLResponse:
+def import_review(request: Request, db: Db, me: Me, draft_id: int, page: int = 1) -> HTMLResponse:
+    """The source a page at a time, with the figures and tasks that start on that page."""
     require(me, "admin")
     d, plan = drafts.get(db, draft_id)
-    marked = highlight(d.text, [(i.span[0], i.span[1], i.id) for i in plan.indicators])
+    pages_ = source_pages(d.text)
+    if not 1 <= page <= len(pages_):
+        raise TrackError(f"没有第 {page} 页（共 {len(pages_)} 页）", f"no page {page} of {len(pages_)}")
+    a, b = pages_[page - 1]
+    last = page == len(pages_)
+
+    def here(span: tuple[int, int]) -> bool:
+        return a <= span[0] < b or (last and span[0] >= b)
+
+    figures = [i for i in plan.indicators if here(i.span)]
+    marked = highlight(d.text[a:b], [(i.span[0] - a, i.span[1] - a, i.id) for i in figures])
     return render(
-        request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id)
-    )
+        request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id),
+        figures=figures, tasks=[t for t in plan.tasks if here(t.span)], page=page, pages=len(pages_),
+    )  # fmt: skip
 
 
 def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -244,7 +273,10 @@ async def import_action(request: Request, db: Db, me: Me, draft_id: int, action:
         return RedirectResponse(f"/plans/{r.document_id}/assign?imported={int(r.created)}", status_code=303)
     else:
         raise TrackError("不支持的操作", "unknown action")
-    return RedirectResponse(f"/import/{d.id}", status_code=303)
+    page = f("page")
+    return RedirectResponse(
+        f"/import/{d.id}" + (f"?page={page}" if page.isdigit() and page != "1" else ""), 303
+    )
 
 
 # ---------------------------------------------------------------- assign
