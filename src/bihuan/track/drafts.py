@@ -19,14 +19,17 @@ from bihuan.track.tx import transaction
 
 def start(session: Session, text: str, source_name: str, source_format: str | None, user: str) -> Draft:
     plan_json = json.dumps(extract_text(text, source_format).to_dict(), ensure_ascii=False)
-    return start_extracted(session, text, source_name, source_format, plan_json, user)
+    d = session.get(Draft, start_extracted(session, text, source_name, source_format, plan_json, user))
+    assert d is not None
+    return d
 
 
 def start_extracted(
     session: Session, text: str, source_name: str, source_format: str | None, plan_json: str, user: str
-) -> Draft:
+) -> int:
     """Store a draft whose plan was extracted elsewhere (the web face extracts in a child process
-    and hands over ``json.dumps(extract_text(text, source_format).to_dict())``)."""
+    and hands over ``json.dumps(extract_text(text, source_format).to_dict())``); its id. (Only
+    the id: reading back a large report's row just to name it would cost as much as writing it.)"""
     if not plan_json.startswith("{"):
         raise TrackError("读出的计划格式不对", "the extracted plan is not a JSON object")
     with transaction(session):
@@ -41,7 +44,8 @@ def start_extracted(
         )
         session.add(d)
         session.flush()
-    return d
+        draft_id = d.id
+    return draft_id
 
 
 def _save(

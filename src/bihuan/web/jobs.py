@@ -66,8 +66,12 @@ def read_and_extract(data: bytes, name: str, max_bytes: int) -> Extracted:
     return Extracted(source.text, source.source_format, source.name, plan_json)
 
 
-def _child(conn: Connection, data: bytes, name: str, max_bytes: int, memory_mb: int) -> None:
-    """The child process: limit its memory, do the work, send ("ok", Extracted) or ("error", e)."""
+def _child(conn: Connection, data: bytes, name: str, max_bytes: int, memory_mb: int, seconds: float) -> None:
+    """The child process: limit its memory and time, do the work, send ("ok", Extracted) or
+    ("error", e). The alarm ends a child whose server died before it could kill it."""
+    import signal
+
+    signal.alarm(int(seconds) + 10)
     if memory_mb > 0:
         import resource
 
@@ -102,7 +106,11 @@ class Jobs:
     def _start(self, data: bytes, name: str, max_bytes: int) -> tuple[Any, Connection]:
         ctx = _context()
         recv, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(send, data, name, max_bytes, self.memory_mb), daemon=True)
+        proc = ctx.Process(
+            target=_child,
+            args=(send, data, name, max_bytes, self.memory_mb, self.timeout),
+            daemon=True,
+        )
         with self.lock:
             if self.closed:
                 raise TrackError("服务器正在关闭，请稍后重试", "the server is shutting down")

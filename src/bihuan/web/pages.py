@@ -193,10 +193,10 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     await form.close()
     got = await extract_upload(request.app, data, name, limit)  # in a child process, time-limited
     del data
-    d = await run_in_threadpool(
+    draft_id = await run_in_threadpool(
         drafts.start_extracted, db, got.text, got.name, got.source_format, got.plan_json, me.name
     )
-    return RedirectResponse(f"/import/{d.id}", status_code=303)
+    return RedirectResponse(f"/import/{draft_id}", status_code=303)
 
 
 REVIEW_PAGE_CHARS = 20_000  # source characters per review page: a whole report is 10,000-25,000
