@@ -137,9 +137,11 @@ class Poller:
             return f"{self.path:<18} no poll answered within the window", float("inf")
         ms = sorted(got)
         p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+        slow = sorted(((e - s) * 1000, s - a) for s, e, _ in self.polls if a <= s and e <= b)[-3:]
         line = (
             f"{self.path:<18} {len(ms):5d} polls  p50 {statistics.median(ms):7.1f} ms  "
-            f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms  errors {errors}"
+            f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms  errors {errors}; slowest at "
+            + ", ".join(f"+{at:.1f} s" for _, at in reversed(slow))
         )
         return line, p95
 
