@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -74,10 +75,26 @@ def _save(
 
 
 def get(session: Session, draft_id: int) -> tuple[Draft, Plan]:
+    d = draft(session, draft_id)
+    return d, Plan.from_dict(json.loads(d.plan_json))
+
+
+def draft(session: Session, draft_id: int) -> Draft:
     d = session.get(Draft, draft_id)
     if d is None:
         raise TrackError("没有这份待确认的报告", "no such draft")
-    return d, Plan.from_dict(json.loads(d.plan_json))
+    return d
+
+
+def plan_part(d: Draft, keep: Callable[[tuple[int, int]], bool]) -> tuple[Plan, int, int]:
+    """The draft's plan holding only the figures and tasks whose span `keep` accepts, and the
+    whole plan's numbers of figures and tasks: a page of a large report's review builds a few
+    hundred objects, not every one of its tens of thousands."""
+    data = json.loads(d.plan_json)
+    counts = len(data["indicators"]), len(data["tasks"])
+    for kind in ("indicators", "tasks"):
+        data[kind] = [x for x in data[kind] if keep((x["span"][0], x["span"][1]))]
+    return Plan.from_dict(data), *counts
 
 
 def _number(text: str, what: str) -> float | None:

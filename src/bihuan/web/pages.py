@@ -220,21 +220,18 @@ def source_pages(text: str, size: int = REVIEW_PAGE_CHARS) -> list[tuple[int, in
 def import_review(request: Request, db: Db, me: Me, draft_id: int, page: int = 1) -> HTMLResponse:
     """The source a page at a time, with the figures and tasks that start on that page."""
     require(me, "admin")
-    d, plan = drafts.get(db, draft_id)
-    pages_ = source_pages(d.text)
-    if not 1 <= page <= len(pages_):
-        raise TrackError(f"没有第 {page} 页（共 {len(pages_)} 页）", f"no page {page} of {len(pages_)}")
-    a, b = pages_[page - 1]
-    last = page == len(pages_)
-
-    def here(span: tuple[int, int]) -> bool:
-        return a <= span[0] < b or (last and span[0] >= b)
-
-    figures = [i for i in plan.indicators if here(i.span)]
-    marked = highlight(d.text[a:b], [(i.span[0] - a, i.span[1] - a, i.id) for i in figures])
+    d = drafts.draft(db, draft_id)
+    text = d.text
+    bounds = source_pages(text)
+    if not 1 <= page <= len(bounds):
+        raise TrackError(f"没有第 {page} 页（共 {len(bounds)} 页）", f"no page {page} of {len(bounds)}")
+    a, b = bounds[page - 1]
+    last = page == len(bounds)
+    plan, n_figures, n_tasks = drafts.plan_part(d, lambda span: a <= span[0] < b or (last and span[0] >= b))
+    marked = highlight(text[a:b], [(i.span[0] - a, i.span[1] - a, i.id) for i in plan.indicators])
     return render(
         request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id),
-        figures=figures, tasks=[t for t in plan.tasks if here(t.span)], page=page, pages=len(pages_),
+        n_figures=n_figures, n_tasks=n_tasks, page=page, pages=len(bounds),
     )  # fmt: skip
 
 
