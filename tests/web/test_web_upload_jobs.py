@@ -90,3 +90,12 @@ def test_shutdown_kills_running_children_and_refuses_new_ones(
     recv.close()
     with pytest.raises(Exception, match="正在关闭"):
         js._start(b"x", "x.txt", 100)
+
+
+def test_a_report_past_the_memory_limit_is_refused(copy_empty: Copy, make_web: Callable[..., Web]) -> None:
+    web = make_web(*copy_empty(), import_memory_mb=100)  # a 3 MB text report needs ~130 MB
+    with web.db() as s:
+        before = row_counts(s)
+    error_page(_post(web, "big.txt", REPORT.read_bytes() * 100), 400, "报告太大或太复杂", "超出内存上限")
+    with web.db() as s:
+        assert row_counts(s) == before

@@ -50,8 +50,8 @@ def timed_out(seconds: float) -> TrackError:
 
 def _failed() -> TrackError:
     return TrackError(
-        "报告太大或太复杂，读取失败（超出内存上限）",
-        "the report is too large or too complex: reading ran out of memory",
+        "报告太大或太复杂，读取失败（超出内存上限或读取进程意外退出）",
+        "the report is too large or too complex: reading ran out of memory or its process died",
     )
 
 
@@ -114,7 +114,12 @@ class Jobs:
         with self.lock:
             if self.closed:
                 raise TrackError("服务器正在关闭，请稍后重试", "the server is shutting down")
-            proc.start()
+            try:
+                proc.start()
+            except OSError as e:  # the child died before it read its arguments (BrokenPipeError)
+                send.close()
+                recv.close()
+                raise _failed() from e
             self.running.add(proc)
         send.close()
         return proc, recv
@@ -160,7 +165,9 @@ def _context() -> Any:
     global _CONTEXT
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bihuan.web.jobs", "bihuan.ingest", "bihuan.extract"])
+        # "__main__" too, as multiprocessing does by default: a child whose fork server has not
+        # imported the main script imports it again itself (the `bihuan` script: bihuan.launch).
+        ctx.set_forkserver_preload(["__main__", "bihuan.web.jobs", "bihuan.ingest", "bihuan.extract"])
         _CONTEXT = ctx
     return _CONTEXT
 
