@@ -90,6 +90,7 @@ def test_shutdown_kills_running_children_and_refuses_new_ones(
     recv.close()
     with pytest.raises(Exception, match="正在关闭"):
         js._start(b"x", "x.txt", 100)
+    assert jobs.jobs_of(web.app) is not js  # started again, the app gets new Jobs
 
 
 def test_a_report_past_the_memory_limit_is_refused(copy_empty: Copy, make_web: Callable[..., Web]) -> None:

@@ -199,7 +199,9 @@ async def extract_upload(app: FastAPI, data: bytes, name: str, max_bytes: int) -
 
 
 def shutdown(app: FastAPI) -> None:
-    """Kill the app's running children (the app's lifespan calls this when it stops)."""
+    """Kill the app's running children (the app's lifespan calls this when it stops); an app
+    started again gets new Jobs."""
     jobs: Jobs | None = getattr(app.state, "jobs", None)
     if jobs is not None:
+        app.state.jobs = None
         jobs.shutdown()
