@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 
 from bihuan.export import ExportError
 from bihuan.export.ledger_books import (
+    MAX_BOOK_BYTES,
     META_SHEET,
     PROGRESS_SHEET,
     SHEET_HEADER,
@@ -544,3 +546,58 @@ def test_units_workbook_reads_lists_and_needs_a_name_column(tmp_path: Path) -> N
     with pytest.raises(ExportError) as info:
         read_units_book(tmp_path / "无名称.xlsx")
     assert "单位名称" in info.value.zh and "单位名称" in info.value.en
+
+
+# ---------------------------------------------------------------- limits on what a workbook unpacks to
+def _repack(source: Path, target: Path, pad: bytes = b"", extra: int = 0) -> Path:
+    """`source` with `pad` inserted at the start of every sheet's data and `extra` more members."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"<sheetData>", b"<sheetData>" + pad, 1)
+            dst.writestr(info.filename, data, compresslevel=9)
+        for n in range(extra):
+            dst.writestr(f"padding/part{n}.xml", b"<a/>")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("pad", "extra", "zh", "en"),
+    [
+        (b" " * 20_000_000, 0, "压缩比异常", "zip bomb"),  # 20 MB of blanks in a ~30 KB file
+        (b"", 2_000, "文件过多", "too many members"),
+    ],
+    ids=["bomb", "members"],
+)
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_parsing(
+    tmp_path: Path, pad: bytes, extra: int, zh: str, en: str
+) -> None:
+    path = _repack(_hand_book(tmp_path / "原表.xlsx"), tmp_path / "报送表.xlsx", pad, extra)
+    assert path.stat().st_size < 300_000
+    for read in (read_progress_book, read_units_book):
+        with pytest.raises(ExportError) as info:
+            read(path)
+        assert zh in info.value.zh and en in info.value.en and path.name in info.value.zh
+
+
+def test_a_sheet_of_too_many_rows_is_refused_while_reading(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["单位名称"])
+    for n in range(30):
+        ws.append([f"单位{n}"])
+    wb.save(tmp_path / "名录.xlsx")
+    assert len(read_units_book(tmp_path / "名录.xlsx", max_rows=30)) == 30
+    with pytest.raises(ExportError) as info:
+        read_units_book(tmp_path / "名录.xlsx", max_rows=29)
+    assert "行数过多" in info.value.zh and "more than 29 rows" in info.value.en
+
+
+def test_a_workbook_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "大表.xlsx"
+    big.write_bytes(b"\0" * (MAX_BOOK_BYTES + 1))
+    with pytest.raises(ExportError) as info:
+        read_progress_book(big)
+    assert "超过" in info.value.zh and "larger than" in info.value.en

@@ -137,3 +137,30 @@ def make_page(meta: str = '<meta charset="utf-8">', with_container: bool = True)
     if with_container:
         return _PAGE.format(meta=meta, box="main-box", body_attrs='id="zoom" class="TRS_Editor"')
     return _PAGE.format(meta=meta, box="box", body_attrs='class="x"')
+
+
+def pad_docx(base: bytes, paragraphs: int, text: str = "") -> bytes:
+    """`base` with `paragraphs` more paragraphs at the start of its body, deflated at level 9.
+
+    With empty paragraphs this is an unpacking bomb: three million of them are an 18 MB
+    document.xml in a 61 KB file."""
+    inner = f"<w:r><w:t>{text}</w:t></w:r>" if text else ""
+    para = f"<w:p>{inner}</w:p>".encode() if text else b"<w:p/>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                head, tail = data.split(b"<w:body>", 1)
+                data = head + b"<w:body>" + para * paragraphs + tail
+            dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+def add_members(base: bytes, count: int) -> bytes:
+    """`base` (a zip) with `count` more tiny members."""
+    out = io.BytesIO(base)
+    with zipfile.ZipFile(out, "a") as archive:
+        for n in range(count):
+            archive.writestr(f"padding/part{n}.xml", b"<a/>")
+    return out.getvalue()

@@ -4,6 +4,8 @@ that workbook (or a unit directory) back."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bihuan.export import ExportError
 from bihuan.export.xlsx import clean
+from bihuan.ingest.archive import MAX_ROWS, ArchiveTooLarge, check_archive
 from bihuan.track.progress import ProgressInput
 from bihuan.track.views import PlanView, TaskLine
 
@@ -147,11 +150,38 @@ class ProgressFile:
     rows: tuple[ProgressInput, ...]
 
 
+MAX_BOOK_BYTES = 20 * 1024 * 1024  # a workbook file read back (real ones: well under 1 MB)
+
+
+@contextmanager
+def _book(path: Path) -> Iterator[Any]:
+    """The workbook open for reading; the sheets are parsed while rows are read, so damage found
+    then is an ExportError as well."""
+    wb = _open(path)
+    try:
+        yield wb
+    except ExportError:
+        raise
+    except Exception as e:  # zipfile.BadZipFile (a CRC error), lxml syntax errors ...
+        raise ExportError(f"Excel 文件已损坏：{path}", f"damaged workbook {path}: {type(e).__name__}") from e
+    finally:
+        wb.close()
+
+
 def _open(path: Path) -> Any:
+    """The workbook, read-only (rows are streamed, so the row cap bounds the work), after its
+    size and its zip directory are checked against the limits of bihuan.ingest.archive."""
     if not path.is_file():
         raise ExportError(f"找不到文件：{path}", f"no such file: {path}")
+    if path.stat().st_size > MAX_BOOK_BYTES:
+        mb = MAX_BOOK_BYTES // (1024 * 1024)
+        raise ExportError(f"Excel 文件超过 {mb} MB：{path}", f"workbook larger than {mb} MB: {path}")
     try:
-        return load_workbook(path, data_only=True)
+        check_archive(path)
+    except ArchiveTooLarge as e:
+        raise ExportError(f"{e.zh}：{path}", f"{e.en}: {path}") from e
+    try:
+        return load_workbook(path, data_only=True, read_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError, EOFError) as e:
         raise ExportError(
             f"不是可读取的 Excel（.xlsx）文件：{path}", f"not a readable .xlsx workbook: {path}"
@@ -160,15 +190,30 @@ def _open(path: Path) -> Any:
         raise ExportError(f"Excel 文件已损坏：{path}", f"damaged workbook {path}: {type(e).__name__}") from e
 
 
-def read_progress_book(path: Path) -> ProgressFile:
+def _rows(ws: Any, path: Path, min_row: int, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(Excel row number, values) of a sheet from min_row on; ExportError past max_rows rows."""
+    for n, cells in enumerate(ws.iter_rows(min_row=min_row, values_only=True), start=min_row):
+        if n - min_row >= max_rows:
+            raise ExportError(
+                f"工作表行数过多（超过 {max_rows} 行）：{path}",
+                f"more than {max_rows} rows in a sheet: {path}",
+            )
+        yield n, cells
+
+
+def read_progress_book(path: Path, max_rows: int = MAX_ROWS) -> ProgressFile:
     """Read a filled progress workbook back into rows (Excel row numbers kept for errors)."""
-    wb = _open(path)
+    with _book(path) as wb:
+        return _progress(wb, path, max_rows)
+
+
+def _progress(wb: Any, path: Path, max_rows: int) -> ProgressFile:
     if META_SHEET not in wb.sheetnames or PROGRESS_SHEET not in wb.sheetnames:
         raise ExportError(
             f"这不是 bihuan 导出的进度报送表（缺少“{PROGRESS_SHEET}”或说明页）：{path}",
             f"not a progress workbook exported by bihuan: {path}",
         )
-    meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+    meta = {str(r[0]): r[1] for _, r in _rows(wb[META_SHEET], path, 1, 100) if r and r[0]}
     try:
         document_id = int(meta["document_id"])
         unit, period = str(meta["unit"]), str(meta["period"])
@@ -177,13 +222,13 @@ def read_progress_book(path: Path) -> ProgressFile:
             f"进度报送表的说明页被改动：{path}", f"the workbook's metadata sheet was changed: {path}"
         ) from e
     ws = wb[PROGRESS_SHEET]
-    header = [str(c.value or "").strip() for c in ws[2]]
+    header = [str(v or "").strip() for v in next(ws.iter_rows(min_row=2, max_row=2, values_only=True), ())]
     if tuple(header[: len(SHEET_HEADER)]) != SHEET_HEADER:
         raise ExportError(
             f"进度报送表的表头被改动：{path}", f"the header row of the workbook was changed: {path}"
         )
     grouped: dict[str, dict[str, Any]] = {}
-    for n, cells in enumerate(ws.iter_rows(min_row=3, values_only=True), start=3):
+    for n, cells in _rows(ws, path, 3, max_rows):
         if not cells or all(v is None or str(v).strip() == "" for v in cells):
             continue
         row = dict(zip(SHEET_HEADER, cells, strict=False))
@@ -224,17 +269,21 @@ def read_progress_book(path: Path) -> ProgressFile:
 UNIT_COLUMNS = {"单位名称": "name", "名称": "name", "简称": "short", "别名": "aliases", "关键词": "keywords"}
 
 
-def read_units_book(path: Path) -> list[dict[str, Any]]:
+def read_units_book(path: Path, max_rows: int = MAX_ROWS) -> list[dict[str, Any]]:
     """A unit directory kept in Excel: columns 单位名称, 简称, 别名, 关键词 (lists separated by 、or ,)."""
-    wb = _open(path)
-    ws = wb.worksheets[0]
-    header = [UNIT_COLUMNS.get(str(c.value or "").strip()) for c in ws[1]]
+    with _book(path) as wb:
+        return _units(wb.worksheets[0], path, max_rows)
+
+
+def _units(ws: Any, path: Path, max_rows: int) -> list[dict[str, Any]]:
+    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header = [UNIT_COLUMNS.get(str(v or "").strip()) for v in first]
     if "name" not in header:
         raise ExportError(
             f"单位名录表第一行须有“单位名称”列：{path}", f"the first row needs a 单位名称 column: {path}"
         )
     rows = []
-    for n, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for n, cells in _rows(ws, path, 2, max_rows):
         if not cells or all(v is None or str(v).strip() == "" for v in cells):
             continue
         rows.append({"_row": n, **{k: v for k, v in zip(header, cells, strict=False) if k}})

@@ -11,6 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from bihuan.ingest import errors
+from bihuan.ingest.archive import MAX_PARAGRAPHS, ArchiveTooLarge, check_archive
 
 
 def _table_lines(table: Table, seen: set[Any]) -> Iterator[str]:
@@ -35,10 +36,28 @@ def _lines(document: Any) -> Iterator[str]:
             yield from _table_lines(item, seen)
 
 
-def docx_text(data: bytes, name: str) -> str:
-    """Paragraph texts joined by "\\n"; raises ReadError for a corrupt or non-Word file."""
+class _TooManyParagraphs(Exception):
+    pass
+
+
+def _capped(lines: Iterator[str], limit: int) -> Iterator[str]:
+    for n, line in enumerate(lines, start=1):
+        if n > limit:
+            raise _TooManyParagraphs()
+        yield line
+
+
+def docx_text(data: bytes, name: str, max_paragraphs: int = MAX_PARAGRAPHS) -> str:
+    """Paragraph texts joined by "\\n"; raises ReadError for a corrupt or non-Word file, for one
+    that would unpack to too much (checked before parsing) or that has too many paragraphs."""
+    try:
+        check_archive(data)
+    except ArchiveTooLarge as exc:
+        raise errors.archive_too_large(name, exc.zh, exc.en) from exc
     try:
         document = docx.Document(io.BytesIO(data))
-        return "\n".join(_lines(document))
+        return "\n".join(_capped(_lines(document), max_paragraphs))
+    except _TooManyParagraphs as exc:
+        raise errors.too_many_paragraphs(name, max_paragraphs) from exc
     except Exception as exc:  # BadZipFile, KeyError, lxml syntax errors, "not a Word file" ValueError ...
         raise errors.corrupt(name, "docx") from exc

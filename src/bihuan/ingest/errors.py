@@ -98,3 +98,14 @@ def unmapped_pdf(name: str) -> ReadError:
         f"PDF 的文字层无法转换成文字（字体缺少编码表）：{name}",
         f"The PDF text layer cannot be mapped to characters (fonts lack a Unicode map): {name}",
     )
+
+
+def archive_too_large(name: str, zh: str, en: str) -> ReadError:
+    return ReadError(f"{zh}：{name}", f"{en}: {name}")
+
+
+def too_many_paragraphs(name: str, limit: int) -> ReadError:
+    return ReadError(
+        f"文档段落过多（超过 {limit} 段），不像一份工作报告：{name}",
+        f"The document has more than {limit} paragraphs, too many for a work report: {name}",
+    )

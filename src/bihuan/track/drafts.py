@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,8 +21,34 @@ from bihuan.track.tx import transaction
 
 
 def start(session: Session, text: str, source_name: str, source_format: str | None, user: str) -> Draft:
-    plan = extract_text(text, source_format)
-    return _save(session, None, source_name, source_format, text, plan, "上传", user)
+    plan_json = json.dumps(extract_text(text, source_format).to_dict(), ensure_ascii=False)
+    d = session.get(Draft, start_extracted(session, text, source_name, source_format, plan_json, user))
+    assert d is not None
+    return d
+
+
+def start_extracted(
+    session: Session, text: str, source_name: str, source_format: str | None, plan_json: str, user: str
+) -> int:
+    """Store a draft whose plan was extracted elsewhere (the web face extracts in a child process
+    and hands over ``json.dumps(extract_text(text, source_format).to_dict())``); its id. (Only
+    the id: reading back a large report's row just to name it would cost as much as writing it.)"""
+    if not plan_json.startswith("{"):
+        raise TrackError("读出的计划格式不对", "the extracted plan is not a JSON object")
+    with transaction(session):
+        d = Draft(
+            parent_id=None,
+            source_name=source_name[:500],
+            source_format=source_format,
+            text=text,
+            plan_json=plan_json,
+            note="上传",
+            created_by=user,
+        )
+        session.add(d)
+        session.flush()
+        draft_id = d.id
+    return draft_id
 
 
 def _save(
@@ -50,10 +77,26 @@ def _save(
 
 
 def get(session: Session, draft_id: int) -> tuple[Draft, Plan]:
+    d = draft(session, draft_id)
+    return d, Plan.from_dict(json.loads(d.plan_json))
+
+
+def draft(session: Session, draft_id: int) -> Draft:
     d = session.get(Draft, draft_id)
     if d is None:
         raise TrackError("没有这份待确认的报告", "no such draft")
-    return d, Plan.from_dict(json.loads(d.plan_json))
+    return d
+
+
+def plan_part(d: Draft, keep: Callable[[tuple[int, int]], bool]) -> tuple[Plan, int, int]:
+    """The draft's plan holding only the figures and tasks whose span `keep` accepts, and the
+    whole plan's numbers of figures and tasks: a page of a large report's review builds a few
+    hundred objects, not every one of its tens of thousands."""
+    data = json.loads(d.plan_json)
+    counts = len(data["indicators"]), len(data["tasks"])
+    for kind in ("indicators", "tasks"):
+        data[kind] = [x for x in data[kind] if keep((x["span"][0], x["span"][1]))]
+    return Plan.from_dict(data), *counts
 
 
 def _number(text: str, what: str) -> float | None:

@@ -95,6 +95,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            from bihuan.web.jobs import shutdown  # the upload workers (children) still running
+
+            shutdown(app)
             ledger.close()
 
     app = FastAPI(

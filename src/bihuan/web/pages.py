@@ -11,11 +11,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
-from bihuan.ingest import read_bytes
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts, logins
 from bihuan.track.directory import ensure_directory
@@ -25,6 +25,7 @@ from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
 from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
+from bihuan.web.jobs import extract_upload
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); beyond it nothing exists
 ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
@@ -202,6 +203,7 @@ def import_form(request: Request, me: Me) -> HTMLResponse:
 @router.post("/import")
 async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     require(me, "admin")
+    db.close()  # hold no database connection while the body arrives and the worker reads it
     limit = request.app.state.settings.max_upload_bytes
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit + 64 * 1024:
@@ -213,19 +215,50 @@ async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         raise TrackError("请选择要上传的报告文件", "choose a file to upload")
     data = await upload.read(limit + 1)  # type: ignore[union-attr]
-    source = read_bytes(data, upload.filename or "报告", limit)  # type: ignore[union-attr]
-    d = drafts.start(db, source.text, source.name, source.source_format, me.name)
-    return RedirectResponse(f"/import/{d.id}", status_code=303)
+    name = upload.filename or "报告"  # type: ignore[union-attr]
+    await form.close()
+    got = await extract_upload(request.app, data, name, limit)  # in a child process, time-limited
+    del data
+    draft_id = await run_in_threadpool(
+        drafts.start_extracted, db, got.text, got.name, got.source_format, got.plan_json, me.name
+    )
+    return RedirectResponse(f"/import/{draft_id}", status_code=303)
+
+
+REVIEW_PAGE_CHARS = 20_000  # source characters per review page: a whole report is 10,000-25,000
+
+
+def source_pages(text: str, size: int = REVIEW_PAGE_CHARS) -> list[tuple[int, int]]:
+    """[start, end) of each page of the source: about `size` characters, ending at a line end
+    when one comes within a tenth of a page."""
+    bounds, start = [], 0
+    while start < len(text) or not bounds:
+        end = min(start + size, len(text))
+        if end < len(text):
+            nl = text.find("\n", end, end + size // 10)
+            end = nl + 1 if nl >= 0 else end
+        bounds.append((start, end))
+        start = end
+    return bounds
 
 
 @router.get("/import/{draft_id}")
-def import_review(request: Request, db: Db, me: Me, draft_id: int) -> HTMLResponse:
+def import_review(request: Request, db: Db, me: Me, draft_id: int, page: int = 1) -> HTMLResponse:
+    """The source a page at a time, with the figures and tasks that start on that page."""
     require(me, "admin")
-    d, plan = drafts.get(db, draft_id)
-    marked = highlight(d.text, [(i.span[0], i.span[1], i.id) for i in plan.indicators])
+    d = drafts.draft(db, draft_id)
+    text = d.text
+    bounds = source_pages(text)
+    if not 1 <= page <= len(bounds):
+        raise TrackError(f"没有第 {page} 页（共 {len(bounds)} 页）", f"no page {page} of {len(bounds)}")
+    a, b = bounds[page - 1]
+    last = page == len(bounds)
+    plan, n_figures, n_tasks = drafts.plan_part(d, lambda span: a <= span[0] < b or (last and span[0] >= b))
+    marked = highlight(text[a:b], [(i.span[0] - a, i.span[1] - a, i.id) for i in plan.indicators])
     return render(
-        request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id)
-    )
+        request, "review.html", me, draft=d, plan=plan, marked=marked, history=drafts.history(db, draft_id),
+        n_figures=n_figures, n_tasks=n_tasks, page=page, pages=len(bounds),
+    )  # fmt: skip
 
 
 def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -263,7 +296,10 @@ async def import_action(request: Request, db: Db, me: Me, draft_id: int, action:
         return RedirectResponse(f"/plans/{r.document_id}/assign?imported={int(r.created)}", status_code=303)
     else:
         raise TrackError("不支持的操作", "unknown action")
-    return RedirectResponse(f"/import/{d.id}", status_code=303)
+    page = f("page")
+    return RedirectResponse(
+        f"/import/{d.id}" + (f"?page={page}" if page.isdigit() and page != "1" else ""), 303
+    )
 
 
 # ---------------------------------------------------------------- assign

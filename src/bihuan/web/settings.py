@@ -46,6 +46,12 @@ class WebSettings:
     # Database connections per worker: one per admitted request (a request never holds two), a
     # few spare; a request that still finds none within db_wait_seconds gets a 503, not a hang.
     db_wait_seconds: float = 5.0
+    # An upload is read and extracted in a child process (bihuan.web.jobs): at most this many at
+    # once, each killed after this many seconds (a real report takes under 1 s; a 3 MB one 7 s)
+    # or past this much memory (a 3 MB text report peaks at 130 MB).
+    import_workers: int = 2
+    import_timeout_s: float = 60.0
+    import_memory_mb: int = 1536
 
     @property
     def pool(self) -> Pool:
