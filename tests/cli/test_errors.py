@@ -96,7 +96,7 @@ def test_unexpected_error_is_one_line_too(
     def broken(text: str, source_format: str | None = None) -> None:
         raise RuntimeError("engine bug\nsecond line")
 
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", broken)
+    monkeypatch.setattr("bihuan.extract.extract_text", broken)
     line = assert_one_line_error(invoke("extract", tiny_report), internal=True)
     assert "RuntimeError" in line and "engine bug second line" in line
 
@@ -107,7 +107,7 @@ def test_debug_env_lets_an_unexpected_error_raise(
     def broken(text: str, source_format: str | None = None) -> None:
         raise RuntimeError("engine bug")
 
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", broken)
+    monkeypatch.setattr("bihuan.extract.extract_text", broken)
     result = invoke("extract", tiny_report, env={"BIHUAN_DEBUG": "1"})
     assert isinstance(result.exception, RuntimeError)
 
