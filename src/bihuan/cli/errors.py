@@ -1,4 +1,5 @@
-"""Bad input ends in ONE line on stderr, "错误：<zh> / Error: <en>", and exit status 2.
+"""Bad input ends in ONE line on stderr, "错误：<zh> / Error: <en>", and exit status 2; a
+usage error (a missing argument, an unknown option) has the usage line above it.
 
 BihuanGroup is the command group of the `bihuan` app: it runs click in non-standalone mode
 and turns CliError and click's usage errors into that line instead of a traceback or a box.
@@ -21,7 +22,6 @@ except ImportError:  # older Typer runs on click itself
 
 EXIT_BAD_INPUT = 2
 DEBUG_ENV = "BIHUAN_DEBUG"  # set to 1 to let an unexpected error raise with its traceback
-_NO_ARGS_IS_HELP: Any = getattr(click_errors, "NoArgsIsHelpError", ())  # absent before click 8.2
 
 
 class CliError(Exception):
@@ -54,6 +54,11 @@ def fail(zh: str, en: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
     sys.exit(status)
 
 
+def usage_line(ctx: Any) -> str:
+    """用法：bihuan extract [OPTIONS] FILE — printed above a usage error's one line."""
+    return "用法 / Usage: " + " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
+
+
 def usage_zh(e: click_errors.UsageError) -> str:
     """A Chinese reading of click's usage errors (the English is click's own message)."""
     if isinstance(e, click_errors.NoSuchOption):
@@ -62,6 +67,11 @@ def usage_zh(e: click_errors.UsageError) -> str:
         return f"缺少参数 {_param_label(e)}（见 --help）"
     if isinstance(e, click_errors.BadParameter):
         return f"参数 {_param_label(e)} 的值无效（见 --help）"
+    ctx = e.ctx
+    if ctx is not None and hasattr(ctx.command, "list_commands") and e.message == "Missing command.":
+        # a group without its command: bare `bihuan`, `bihuan plan`
+        names = "、".join(ctx.command.list_commands(ctx))
+        return f"缺少命令，可用：{names}（见 {ctx.command_path} --help）"
     return "命令用法有误（见 bihuan --help）"
 
 
@@ -71,7 +81,7 @@ def _param_label(e: click_errors.BadParameter) -> str:
     if param is None:
         return str(e.param_hint or "")
     opts = [o for o in getattr(param, "opts", ()) if o.startswith("-")]
-    return " / ".join(opts) or str(getattr(param, "metavar", None) or param.name or "").upper()
+    return " / ".join(opts) or str(getattr(param, "metavar", None) or (param.name or "").upper())
 
 
 class ChineseHelpOption:
@@ -109,10 +119,9 @@ class BihuanGroup(ChineseHelpOption, TyperGroup):
             status = call()
         except CliError as e:
             fail(e.zh, e.en)
-        except _NO_ARGS_IS_HELP as e:
-            typer.echo(e.ctx.get_help())
-            sys.exit(0)
         except click_errors.UsageError as e:
+            if e.ctx is not None:
+                typer.echo(usage_line(e.ctx), err=True)
             fail(usage_zh(e), e.format_message())
         except click_errors.ClickException as e:
             fail("命令执行失败", e.format_message(), e.exit_code)

@@ -27,9 +27,7 @@ LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
 
 
 def _app(name: str, help_: str, epilog: str) -> typer.Typer:
-    return typer.Typer(
-        cls=BihuanSubGroup, name=name, help=help_, epilog=epilog, no_args_is_help=True, add_completion=False
-    )
+    return typer.Typer(cls=BihuanSubGroup, name=name, help=help_, epilog=epilog, add_completion=False)
 
 
 def _cmd(app: typer.Typer, name: str, epilog: str, **kw: Any) -> Any:
@@ -48,12 +46,7 @@ plan_app = _app(
 )
 
 
-@_cmd(
-    plan_app,
-    "import",
-    "示例：bihuan plan import 示例县2023年政府工作报告.txt --db 督查.db",
-    no_args_is_help=True,
-)
+@_cmd(plan_app, "import", "示例：bihuan plan import 示例县2023年政府工作报告.txt --db 督查.db")
 def plan_import(
     file: Annotated[
         str, typer.Argument(metavar="FILE", help="报告文件（.txt .docx .pdf .html）；- 为标准输入。")
@@ -182,7 +175,7 @@ def plan_show(plan: PlanOption = None, as_json: JsonOption = False, db: DbOption
     out.print(table)
 
 
-@_cmd(plan_app, "export", "示例：bihuan plan export 任务分解表.xlsx --plan 1", no_args_is_help=True)
+@_cmd(plan_app, "export", "示例：bihuan plan export 任务分解表.xlsx --plan 1")
 def plan_export(
     out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="要写的 Excel 文件。")],
     plan: PlanOption = None,
@@ -331,7 +324,6 @@ def assign_confirm(
     assign_app,
     "set",
     "示例：bihuan assign set 12 --lead 财政局 --coop 税务局 --coop 各乡镇 --deadline 2022-09-30 --milestone 2022-06-30:50%:完成主体",
-    no_args_is_help=True,
 )
 def assign_set(
     task: Annotated[str, typer.Argument(metavar="TASK", help="任务序号（见 bihuan plan show）。")],
@@ -383,7 +375,6 @@ progress_app = _app(
     progress_app,
     "add",
     "示例：bihuan progress add 12 --period 2022-06 --value 完成投资=30 --percent 45 --narrative 主体完工",
-    no_args_is_help=True,
 )
 def progress_add(
     task: Annotated[str, typer.Argument(metavar="TASK", help="任务序号。")],
@@ -471,7 +462,7 @@ def progress_export(
     typer.echo(f"已导出 {written} 个单位的进度报送表到 {out}")
 
 
-@_cmd(progress_app, "import", "示例：bihuan progress import 报送表/*.xlsx", no_args_is_help=True)
+@_cmd(progress_app, "import", "示例：bihuan progress import 报送表/*.xlsx")
 def progress_import(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="填好的进度报送表。")],
     db: DbOption = None,
