@@ -422,7 +422,9 @@ def progress_add(
 )
 def progress_export(
     period: Annotated[str, typer.Option("--period", metavar="YYYY-MM", help="报送期间。")],
-    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="写入的目录。")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="写入的目录；不存在时自动创建（连同上级目录）。")
+    ],
     unit: Annotated[
         str | None, typer.Option("--unit", help="只导出这个单位的；不写时每个有任务的单位一个文件。")
     ] = None,
@@ -438,8 +440,10 @@ def progress_export(
 
     if parse_period(period) is None:
         raise CliError(f"--period 应写作 年-月，如 2022-06，收到“{period}”", "--period must be YYYY-MM")
-    if not out.is_dir():
-        raise CliError(f"目录不存在：{out}", f"no such directory: {out}")
+    if out.exists() and not out.is_dir():
+        raise CliError(
+            f"--out 须为目录，这是一个文件：{out}", f"--out must be a directory, not a file: {out}"
+        )
     with session_for(db) as session:
         view = plan_view(session, pick_plan(session, plan))
         if unit:
@@ -449,6 +453,12 @@ def progress_export(
         raise CliError(
             "还没有任何任务分配到单位，请先 bihuan assign confirm", "no task is assigned to a unit yet"
         )
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # 报送表/ as in the README: made when missing
+    except OSError as e:
+        raise CliError(
+            f"无法创建目录：{out}（{e.strerror}）", f"cannot create directory {out}: {e.strerror}"
+        ) from e
     written = 0
     with handled():
         for name in units:
@@ -468,11 +478,12 @@ def progress_import(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """导入填好的进度报送表。逐行检查；一个文件中只要有一行有误，该文件一行也不导入。"""
+    """导入填好的进度报送表。逐行检查；一个文件中只要有一行有误，该文件一行也不导入。
+    与已导入内容相同的行不再重复导入；改过的行记为新版本。"""
     import datetime as _dt
 
     from bihuan.export.ledger_books import read_progress_book
-    from bihuan.track.progress import add_reports
+    from bihuan.track.progress import import_reports
 
     failed = 0
     for f in files:
@@ -480,7 +491,7 @@ def progress_import(
             book = read_progress_book(f)
         try:
             with session_for(db) as session:
-                n = add_reports(
+                r = import_reports(
                     session,
                     book.document_id,
                     list(book.rows),
@@ -488,7 +499,13 @@ def progress_import(
                     today=_dt.date.today(),
                     unit_name=book.unit,
                 )
-            typer.echo(f"{f}：已导入 {n} 项任务的进度（{book.unit}，{book.period}）")
+            if r.stored == 0 and r.unchanged:
+                typer.echo(
+                    f"{f}：未导入：{r.unchanged} 项任务的进度与已导入的相同（{book.unit}，{book.period}）"
+                )
+            else:
+                same = f"；{r.unchanged} 项与已导入的相同，未重复导入" if r.unchanged else ""
+                typer.echo(f"{f}：已导入 {r.stored} 项任务的进度（{book.unit}，{book.period}）{same}")
         except CliError as e:
             failed += 1
             typer.echo(f"{f}：{e.zh} / {e.en}", err=True)
