@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,6 +44,7 @@ def serve(
     _port(port)
     with handled():
         open_ledger(db).close()  # a bad --db is one clear line, before the server starts
+    _check_port_free(host, port)
     if workers < 0 or workers > 64:
         raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
     typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
@@ -51,24 +52,106 @@ def serve(
     run(WebSettings(db=db, secure_cookies=secure_cookies), host, port, count)
 
 
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="把演示库建在这里（文件须不存在；结束后保留，可用 bihuan serve --db 再打开）。"
+        "不写时建在临时目录，演示结束时删除。",
+    ),
+]
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Bind the address as uvicorn will (SO_REUSEADDR), before anything is built or printed."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise CliError(f"无法解析监听地址 {host}", f"cannot resolve host {host}: {e}") from e
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"端口 {port} 已被占用，请换一个端口，如 --port {port % 65535 + 1}",
+                    f"port {port} on {host} is already in use",
+                ) from e
+            raise CliError(
+                f"无法在 {host}:{port} 上监听：{e.strerror}", f"cannot listen on {host}:{port}: {e.strerror}"
+            ) from e
+
+
+def _exit_on_sigterm() -> dict[int, Any]:
+    """SIGTERM (and SIGHUP) end the demo like Ctrl+C: through its `finally`. uvicorn re-raises the
+    signal it caught once it has stopped; with the default handler that would kill the process
+    before the demo could remove its files. Returns the handlers to put back."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    sigs = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    return {sig: signal.signal(sig, stop) for sig in sigs}
+
+
 def demo(
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
     host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
-    db: DbOption = None,
+    db: DemoDbOption = None,
 ) -> None:
     """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
+    import shutil
+    import signal
+
     from bihuan.web.server import run
     from bihuan.web.settings import WebSettings
 
     _port(port)
-    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="bihuan-demo-")) / "demo.db"
-    if path.exists():
+    path = Path(db) if db else None
+    if path is not None and path.exists():
         raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
-    with handled():
-        build_demo(path, DEMO_DAY)
-    typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
-    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
-    run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
+    _check_port_free(host, port)
+    previous = _exit_on_sigterm()
+    temp = None
+    if path is None:
+        temp = Path(tempfile.mkdtemp(prefix="bihuan-demo-"))
+        path = temp / "demo.db"
+    keep = False  # a --db demo that was served stays for `bihuan serve --db`; a failed one goes
+    try:
+        with handled():
+            build_demo(path, DEMO_DAY)
+        typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
+        typer.echo(
+            f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS)
+        )
+        try:
+            run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
+        except SystemExit as e:
+            if e.code not in (0, None) and not (isinstance(e.code, int) and e.code > 128):
+                raise CliError(
+                    "网页服务未能启动（见上）", f"the web server did not start (exit {e.code})"
+                ) from e
+            keep = True
+            raise
+        keep = True
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+        elif not keep:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 app.command("serve", cls=BihuanCommand, help=serve.__doc__, epilog=SERVE_EPILOG)(serve)
