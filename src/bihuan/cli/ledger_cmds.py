@@ -20,7 +20,7 @@ from bihuan.cli.ledger_common import (
     session_for,
     user_name,
 )
-from bihuan.cli.tables import Col, console, escape, new_table, print_json
+from bihuan.cli.tables import Col, console, escape, new_table, print_json, show
 
 MB = 1024 * 1024
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
@@ -92,7 +92,10 @@ def plan_list(db: DbOption = None) -> None:
     from bihuan.ledger import queries
 
     with session_for(db) as session:
-        table = new_table("计划", ("编号", "地区", "年度", "版本", "标题", "任务", "指标", "最近导入"))
+        table = new_table(
+            "计划",
+            (Col("编号"), "地区", Col("年度"), Col("版本"), "标题", Col("任务"), Col("指标"), "最近导入"),
+        )
         for d in queries.documents(session):
             rev = queries.latest_revision(session, d.id)
             if rev is None:
@@ -108,7 +111,7 @@ def plan_list(db: DbOption = None) -> None:
                 str(inds),
                 f"{rev.created_at:%Y-%m-%d %H:%M} {escape(rev.created_by)}",
             )
-        console().print(table)
+        show(table)
 
 
 JsonOption = Annotated[
@@ -160,7 +163,7 @@ def plan_show(plan: PlanOption = None, as_json: JsonOption = False, db: DbOption
         )
     table = new_table(
         "任务",
-        ("序号", "工作领域", "重点任务", "牵头单位", "配合单位", Col("完成时限", min_width=10), "量化指标"),
+        (Col("序号"), "工作领域", Col("重点任务", 2), "牵头单位", "配合单位", Col("完成时限"), "量化指标"),
     )
     for t in view.tasks:
         table.add_row(
@@ -172,7 +175,7 @@ def plan_show(plan: PlanOption = None, as_json: JsonOption = False, db: DbOption
             t.deadline.isoformat() if t.deadline else "",
             escape(_short("；".join(q.text for q in t.quantities), 30)),
         )
-    out.print(table)
+    show(table, out)
 
 
 @_cmd(plan_app, "export", "示例：bihuan plan export 任务分解表.xlsx --plan 1")
@@ -249,7 +252,7 @@ def units_list(db: DbOption = None, user: UserOption = None) -> None:
             escape("、".join(u.aliases)),
             escape(_short("、".join(u.keywords), 50)),
         )
-    console().print(table)
+    show(table)
 
 
 # ---------------------------------------------------------------- assign
@@ -287,7 +290,7 @@ def assign_suggest(
         print_json({"suggestions": rows})
         return
     table = new_table(
-        "分工建议", ("序号", "重点任务", "建议牵头", "建议配合", Col("依据", min_width=24), "当前牵头")
+        "分工建议", (Col("序号"), "重点任务", "建议牵头", "建议配合", Col("依据", 2), "当前牵头")
     )
     for r in rows:
         table.add_row(
@@ -298,7 +301,7 @@ def assign_suggest(
             escape(r["reason"]),
             "[dim]未分配[/dim]" if r["current_lead"] is None else escape(r["current_lead"]),
         )
-    console().print(table)
+    show(table)
 
 
 @_cmd(assign_app, "confirm", "示例：bihuan assign confirm 3 5 8（只接受这几项的建议）")
@@ -575,15 +578,7 @@ def status(
     )
     table = new_table(
         "任务状态",
-        (
-            "序号",
-            "灯",
-            "状态",
-            "重点任务",
-            "牵头单位",
-            Col("完成时限", min_width=10),
-            Col("原因", min_width=24),
-        ),
+        (Col("序号"), Col("灯"), Col("状态"), "重点任务", "牵头单位", Col("完成时限"), Col("原因", 2)),
     )
     for it in shown:
         st = it.status
@@ -596,4 +591,4 @@ def status(
             it.deadline.isoformat(),
             escape("；".join(st.reasons)),
         )
-    out.print(table)
+    show(table, out)
