@@ -10,13 +10,15 @@ one warm-up run (which fills the OS file cache and __pycache__):
 
 The `bihuan` on PATH is used (the console script); without one, `python3 -m bihuan.launch`.
 Run it with PYTHONPATH=src to measure a checkout. Figures on a busy machine are noisy: the
-min column is the closest to a quiet machine.
+min column, and the cpu column (median user + system seconds of the process), are the
+closest to what a quiet machine shows.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,18 +37,25 @@ def bihuan_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "bihuan.launch"]
 
 
-def times(argv: list[str], runs: int) -> list[float]:
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def times(argv: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU (user + system) seconds of each run."""
     env = {**os.environ, "COLUMNS": "100"}
-    out = []
+    wall, cpu = [], []
     for k in range(runs + 1):
-        start = time.perf_counter()
+        cpu_before, start = cpu_of_children(), time.perf_counter()
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=120)
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, cpu_of_children() - cpu_before
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode(errors='replace')}")
         if k:  # the first run is the warm-up
-            out.append(elapsed)
-    return out
+            wall.append(elapsed)
+            cpu.append(used)
+    return wall, cpu
 
 
 def main() -> None:
@@ -65,13 +74,16 @@ def main() -> None:
         f"bihuan:  {' '.join(bihuan)}; {args.runs} runs each after a warm-up; load average {os.getloadavg()[0]:.2f}"
     )
     print()
-    print(f"{'command':<50} {'median s':>9} {'min s':>7} {'max s':>7} {'bar s':>6}  ok")
+    print(f"{'command':<50} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>6} {'bar s':>6}  ok")
     for name, argv, bar in rows:
-        t = times(argv, args.runs)
-        median = statistics.median(t)
+        wall, cpu = times(argv, args.runs)
+        median = statistics.median(wall)
         verdict = "" if bar is None else ("yes" if median < bar else "NO")
         bar_text = "" if bar is None else f"{bar:.2f}"
-        print(f"{name:<50} {median:>9.3f} {min(t):>7.3f} {max(t):>7.3f} {bar_text:>6}  {verdict}")
+        print(
+            f"{name:<50} {median:>9.3f} {min(wall):>7.3f} {max(wall):>7.3f} {statistics.median(cpu):>6.3f}"
+            f" {bar_text:>6}  {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -132,3 +132,10 @@ def test_a_signal_ends_the_real_demo_and_removes_its_folder(tmp_path: Path, sig:
             child.wait()
     assert "演示账号" in out and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_checks_the_port_first_too(invoke: Invoke, tmp_path: Path, busy_port: int) -> None:
+    result = invoke("serve", "--port", str(busy_port), "--db", str(tmp_path / "x.db"))
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"错误：端口 {busy_port} 已被占用")
