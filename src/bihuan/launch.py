@@ -7,14 +7,23 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from bihuan.cli.errors import BihuanCommand, CliError
 from bihuan.cli.ledger_common import DbOption, handled
 from bihuan.cli.main import app
-from bihuan.cli.web_cmds import DEMO_EPILOG, DEMO_PASSWORD, DEMO_USERS, SERVE_EPILOG, build_demo
+from bihuan.cli.web_cmds import (
+    DEMO_EPILOG,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    SERVE_EPILOG,
+    DemoDbOption,
+    build_demo,
+    check_port_free,
+    exit_on_sigterm,
+)
 
 DEMO_DAY = dt.date(2023, 7, 10)  # the example report's plan year, with half a year of progress
 
@@ -44,64 +53,12 @@ def serve(
     _port(port)
     with handled():
         open_ledger(db).close()  # a bad --db is one clear line, before the server starts
-    _check_port_free(host, port)
+    check_port_free(host, port)
     if workers < 0 or workers > 64:
         raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
     typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
     count = workers or min(8, os.cpu_count() or 1)
     run(WebSettings(db=db, secure_cookies=secure_cookies), host, port, count)
-
-
-DemoDbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        metavar="PATH",
-        help="把演示库建在这里（文件须不存在；结束后保留，可用 bihuan serve --db 再打开）。"
-        "不写时建在临时目录，演示结束时删除。",
-    ),
-]
-
-
-def _check_port_free(host: str, port: int) -> None:
-    """Bind the address as uvicorn will (SO_REUSEADDR), before anything is built or printed."""
-    import errno
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as e:
-        raise CliError(f"无法解析监听地址 {host}", f"cannot resolve host {host}: {e}") from e
-    family, _, _, _, address = infos[0]
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(address)
-        except OSError as e:
-            if e.errno == errno.EADDRINUSE:
-                raise CliError(
-                    f"端口 {port} 已被占用，请换一个端口，如 --port {port % 65535 + 1}",
-                    f"port {port} on {host} is already in use",
-                ) from e
-            raise CliError(
-                f"无法在 {host}:{port} 上监听：{e.strerror}", f"cannot listen on {host}:{port}: {e.strerror}"
-            ) from e
-
-
-def _exit_on_sigterm() -> dict[int, Any]:
-    """SIGTERM (and SIGHUP) end the demo like Ctrl+C: through its `finally`. uvicorn re-raises the
-    signal it caught once it has stopped; with the default handler that would kill the process
-    before the demo could remove its files. Returns the handlers to put back."""
-    import signal
-    import threading
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    sigs = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    return {sig: signal.signal(sig, stop) for sig in sigs}
 
 
 def demo(
@@ -120,8 +77,8 @@ def demo(
     path = Path(db) if db else None
     if path is not None and path.exists():
         raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
-    _check_port_free(host, port)
-    previous = _exit_on_sigterm()
+    check_port_free(host, port)
+    previous = exit_on_sigterm()
     temp = None
     if path is None:
         temp = Path(tempfile.mkdtemp(prefix="bihuan-demo-"))

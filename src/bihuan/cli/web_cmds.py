@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,6 +24,58 @@ DEMO_USERS = (
     ("农业农村局", "unit", "农业农村局"),
     ("住建局", "unit", "住房和城乡建设局"),
 )
+
+
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="把演示库建在这里（文件须不存在；结束后保留，可用 bihuan serve --db 再打开）。"
+        "不写时建在临时目录，演示结束时删除。",
+    ),
+]
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind the address as uvicorn will (SO_REUSEADDR), before anything is built or printed."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise CliError(f"无法解析监听地址 {host}", f"cannot resolve host {host}: {e}") from e
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"端口 {port} 已被占用，请换一个端口，如 --port {port % 65535 + 1}",
+                    f"port {port} on {host} is already in use",
+                ) from e
+            raise CliError(
+                f"无法在 {host}:{port} 上监听：{e.strerror}", f"cannot listen on {host}:{port}: {e.strerror}"
+            ) from e
+
+
+def exit_on_sigterm() -> dict[int, Any]:
+    """SIGTERM (and SIGHUP) end the demo like Ctrl+C: through its `finally`. uvicorn re-raises the
+    signal it caught once it has stopped; with the default handler that would kill the process
+    before the demo could remove its files. Returns the handlers to put back."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    sigs = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    return {sig: signal.signal(sig, stop) for sig in sigs}
 
 
 def build_demo(path: Path, today: dt.date) -> int:
