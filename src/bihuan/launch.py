@@ -14,7 +14,16 @@ import typer
 from bihuan.cli.errors import BihuanCommand, CliError
 from bihuan.cli.ledger_common import DbOption, handled
 from bihuan.cli.main import app
-from bihuan.cli.web_cmds import DEMO_EPILOG, DEMO_PASSWORD, DEMO_USERS, SERVE_EPILOG, build_demo
+from bihuan.cli.web_cmds import (
+    DEMO_EPILOG,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    SERVE_EPILOG,
+    DemoDbOption,
+    build_demo,
+    check_port_free,
+    exit_on_sigterm,
+)
 
 DEMO_DAY = dt.date(2023, 7, 10)  # the example report's plan year, with half a year of progress
 
@@ -44,6 +53,7 @@ def serve(
     _port(port)
     with handled():
         open_ledger(db).close()  # a bad --db is one clear line, before the server starts
+    check_port_free(host, port)
     if workers < 0 or workers > 64:
         raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
     typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
@@ -54,21 +64,51 @@ def serve(
 def demo(
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
     host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
-    db: DbOption = None,
+    db: DemoDbOption = None,
 ) -> None:
     """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
+    import shutil
+    import signal
+
     from bihuan.web.server import run
     from bihuan.web.settings import WebSettings
 
     _port(port)
-    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="bihuan-demo-")) / "demo.db"
-    if path.exists():
+    path = Path(db) if db else None
+    if path is not None and path.exists():
         raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
-    with handled():
-        build_demo(path, DEMO_DAY)
-    typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
-    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
-    run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
+    check_port_free(host, port)
+    previous = exit_on_sigterm()
+    temp = None
+    if path is None:
+        temp = Path(tempfile.mkdtemp(prefix="bihuan-demo-"))
+        path = temp / "demo.db"
+    keep = False  # a --db demo that was served stays for `bihuan serve --db`; a failed one goes
+    try:
+        with handled():
+            build_demo(path, DEMO_DAY)
+        typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
+        typer.echo(
+            f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS)
+        )
+        try:
+            run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
+        except SystemExit as e:
+            if e.code not in (0, None) and not (isinstance(e.code, int) and e.code > 128):
+                raise CliError(
+                    "网页服务未能启动（见上）", f"the web server did not start (exit {e.code})"
+                ) from e
+            keep = True
+            raise
+        keep = True
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+        elif not keep:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 app.command("serve", cls=BihuanCommand, help=serve.__doc__, epilog=SERVE_EPILOG)(serve)

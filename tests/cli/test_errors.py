@@ -16,9 +16,13 @@ Invoke = Callable[..., Result]
 ERROR_LINE = re.compile(r"^错误：.*[\u4e00-\u9fff].* / Error: .*[A-Za-z].*$")
 
 
-def assert_one_line_error(result: Result, *, internal: bool = False) -> str:
+def assert_one_line_error(result: Result, *, internal: bool = False, usage: bool = False) -> str:
+    """One error line; a usage error has the usage line above it."""
     assert result.exit_code == 2, (result.exit_code, result.output)
     lines = result.stderr.splitlines()
+    if usage:
+        assert lines[0].startswith("用法 / Usage: "), result.stderr
+        lines = lines[1:]
     assert len(lines) == 1, result.stderr
     assert ERROR_LINE.match(lines[0]), lines[0]
     assert result.stdout == ""
@@ -87,7 +91,7 @@ def test_xlsx_path_that_is_not_xlsx(invoke: Invoke, tiny_report: str, tmp_path: 
     ],
 )
 def test_bad_usage(invoke: Invoke, args: tuple[str, ...]) -> None:
-    assert_one_line_error(invoke(*args))
+    assert_one_line_error(invoke(*args), usage=True)
 
 
 def test_unexpected_error_is_one_line_too(
@@ -96,7 +100,7 @@ def test_unexpected_error_is_one_line_too(
     def broken(text: str, source_format: str | None = None) -> None:
         raise RuntimeError("engine bug\nsecond line")
 
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", broken)
+    monkeypatch.setattr("bihuan.extract.extract_text", broken)
     line = assert_one_line_error(invoke("extract", tiny_report), internal=True)
     assert "RuntimeError" in line and "engine bug second line" in line
 
@@ -107,7 +111,7 @@ def test_debug_env_lets_an_unexpected_error_raise(
     def broken(text: str, source_format: str | None = None) -> None:
         raise RuntimeError("engine bug")
 
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", broken)
+    monkeypatch.setattr("bihuan.extract.extract_text", broken)
     result = invoke("extract", tiny_report, env={"BIHUAN_DEBUG": "1"})
     assert isinstance(result.exception, RuntimeError)
 

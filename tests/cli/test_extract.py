@@ -65,7 +65,7 @@ def test_default_output_shows_the_tables(invoke: Invoke, tiny_report: str, tiny_
 def test_tables_show_the_figures(
     invoke: Invoke, tiny_report: str, sample_plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", lambda text, fmt=None: sample_plan)
+    monkeypatch.setattr("bihuan.extract.extract_text", lambda text, fmt=None: sample_plan)
     out = invoke("extract", tiny_report).stdout
     for text in (
         "政府工作报告", "某某县", "2022-01-05", "张三",
@@ -84,7 +84,7 @@ def test_report_text_is_not_markup(
 ) -> None:
     odd = dataclasses.replace(sample_plan.indicators[0], name="[bold]指标[/bold]")
     plan = dataclasses.replace(sample_plan, indicators=(odd,))
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", lambda text, fmt=None: plan)
+    monkeypatch.setattr("bihuan.extract.extract_text", lambda text, fmt=None: plan)
     assert "[bold]指标[/bold]" in invoke("extract", tiny_report).stdout
 
 
@@ -105,7 +105,7 @@ def test_xlsx_from_the_engine(invoke: Invoke, tiny_report: str, tiny_text: str, 
 def test_xlsx_has_the_quote_beside_each_figure(
     invoke: Invoke, tiny_report: str, sample_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bihuan.cli.extract_cmd.extract_text", lambda text, fmt=None: sample_plan)
+    monkeypatch.setattr("bihuan.extract.extract_text", lambda text, fmt=None: sample_plan)
     out = tmp_path / "plan.xlsx"
     assert invoke("extract", tiny_report, "--xlsx", str(out)).exit_code == 0
     rows = list(load_workbook(out)["指标"].iter_rows(min_row=2, values_only=True))

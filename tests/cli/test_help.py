@@ -15,7 +15,7 @@ from bihuan.launch import run
 Invoke = Callable[..., Result]
 
 
-@pytest.mark.parametrize("args", [("--help",), ("extract", "--help"), ()])
+@pytest.mark.parametrize("args", [("--help",), ("extract", "--help")])
 def test_help_is_chinese_with_an_example(invoke: Invoke, args: tuple[str, ...]) -> None:
     result = invoke(*args)
     assert result.exit_code == 0, result.output
@@ -29,10 +29,10 @@ def test_extract_help_lists_every_option(invoke: Invoke) -> None:
         assert option in out
 
 
-def test_extract_without_a_file_shows_help(invoke: Invoke) -> None:
+def test_extract_without_a_file_is_a_usage_error(invoke: Invoke) -> None:
     result = invoke("extract")
-    assert result.exit_code == 0
-    assert "--xlsx" in result.stdout
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("用法 / Usage: ") and "FILE" in result.stderr  # tests/cli/test_usage.py
 
 
 def test_version(invoke: Invoke) -> None:
@@ -57,7 +57,8 @@ def test_run_turns_bad_usage_into_one_line(
         run()
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("错误：") and "Error: " in err
+    usage, error = err.splitlines()
+    assert usage.startswith("用法 / Usage: ") and error.startswith("错误：") and "Error: " in error
 
 
 def test_console_script_points_at_run() -> None:

@@ -379,6 +379,16 @@ def test_progress_export_writes_one_file_per_unit(assigned: str, tmp_path: Path)
     assert wb[PROGRESS_SHEET]["A1"].value == f"示例县2023年重点任务进度报送表（农业农村局，{PERIOD}）"
 
 
+def test_progress_export_creates_the_folder_with_its_parents(assigned: str, tmp_path: Path) -> None:
+    """The README's sequence: `--out 报送表/` where no such folder exists yet."""
+    out = tmp_path / "新建" / "报送表"
+    result = bihuan(
+        "progress", "export", "--period", PERIOD, "--out", f"{out}/", "--unit", "财政局", "--db", assigned
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [f"财政局-{PERIOD}.xlsx"]
+
+
 def _export_one(db: str, folder: Path, unit: str = "财政局") -> Path:
     folder.mkdir(exist_ok=True)
     out = ok("progress", "export", "--period", PERIOD, "--out", str(folder), "--unit", unit, "--db", db)
@@ -495,7 +505,7 @@ BAD_INPUT = {
     "add-value-without-equals": (("progress", "add", "1", "--period", PERIOD, "--value", "20"), "assigned", "指标=数值", 1),
     "add-percent-120": (("progress", "add", "6", "--period", PERIOD, "--percent", "120"), "assigned", "0–100",1),
     "export-bad-period": (("progress", "export", "--period", "2023-6", "--out", "{tmp}"), "assigned", "--period 应写作 年-月", 1),
-    "export-missing-dir": (("progress", "export", "--period", PERIOD, "--out", "{tmp}/无此目录"), "assigned", "目录不存在", 1),
+    "export-out-is-a-file": (("progress", "export", "--period", PERIOD, "--out", "{tmp}/名录.txt"), "assigned", "须为目录", 1),
     "export-nothing-assigned": (("progress", "export", "--period", PERIOD, "--out", "{tmp}"), "imported", "assign confirm", 1),
     "import-missing-book": (("progress", "import", "{tmp}/无此文件.xlsx"), "assigned", "找不到文件", 1),
     "status-not-a-date": (("status", "--on", "notadate"), "assigned", "--on 应为日期", 1),

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from bihuan.cli import render
 from bihuan.cli.errors import CliError, unexpected
-from bihuan.export import ExportError
-from bihuan.extract import Plan, extract_text
-from bihuan.ingest import DEFAULT_MAX_BYTES, ReadError, read_path
 
+if TYPE_CHECKING:
+    from bihuan.extract import Plan
+
+# The engine, the readers and Rich are imported when the command runs, so that the `bihuan`
+# command starts fast; openpyxl only with --xlsx.
 MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * MB  # bihuan.ingest.DEFAULT_MAX_BYTES (a test keeps the two equal)
 
 HELP = """读取一份政府工作报告，列出其中的指标与任务。
 
@@ -57,6 +57,14 @@ def extract(
         raise CliError(
             f"--max-mb 须为正数，收到 {max_mb:g}", f"--max-mb must be a positive number, got {max_mb:g}"
         )
+    import json
+
+    from rich.console import Console
+
+    from bihuan.cli import render
+    from bihuan.export import ExportError
+    from bihuan.ingest import ReadError
+
     try:
         plan = _extract(file, max(1, int(max_mb * MB)))
         if xlsx is not None:
@@ -75,5 +83,8 @@ def extract(
 
 
 def _extract(file: str, max_bytes: int) -> Plan:
+    from bihuan.extract import extract_text
+    from bihuan.ingest import read_path
+
     source = read_path(file, max_bytes)
     return extract_text(source.text, source.source_format)

@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from bihuan.cli.errors import BihuanCommand, BihuanSubGroup, CliError
 from bihuan.cli.ledger_common import (
@@ -23,15 +20,14 @@ from bihuan.cli.ledger_common import (
     session_for,
     user_name,
 )
+from bihuan.cli.tables import Col, console, escape, new_table, print_json, show
 
 MB = 1024 * 1024
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
 
 
 def _app(name: str, help_: str, epilog: str) -> typer.Typer:
-    return typer.Typer(
-        cls=BihuanSubGroup, name=name, help=help_, epilog=epilog, no_args_is_help=True, add_completion=False
-    )
+    return typer.Typer(cls=BihuanSubGroup, name=name, help=help_, epilog=epilog, add_completion=False)
 
 
 def _cmd(app: typer.Typer, name: str, epilog: str, **kw: Any) -> Any:
@@ -50,12 +46,7 @@ plan_app = _app(
 )
 
 
-@_cmd(
-    plan_app,
-    "import",
-    "示例：bihuan plan import 示例县2023年政府工作报告.txt --db 督查.db",
-    no_args_is_help=True,
-)
+@_cmd(plan_app, "import", "示例：bihuan plan import 示例县2023年政府工作报告.txt --db 督查.db")
 def plan_import(
     file: Annotated[
         str, typer.Argument(metavar="FILE", help="报告文件（.txt .docx .pdf .html）；- 为标准输入。")
@@ -101,9 +92,10 @@ def plan_list(db: DbOption = None) -> None:
     from bihuan.ledger import queries
 
     with session_for(db) as session:
-        table = Table(title="计划")
-        for col in ("编号", "地区", "年度", "版本", "标题", "任务", "指标", "最近导入"):
-            table.add_column(col)
+        table = new_table(
+            "计划",
+            (Col("编号"), "地区", Col("年度"), Col("版本"), "标题", Col("任务"), Col("指标"), "最近导入"),
+        )
         for d in queries.documents(session):
             rev = queries.latest_revision(session, d.id)
             if rev is None:
@@ -119,44 +111,74 @@ def plan_list(db: DbOption = None) -> None:
                 str(inds),
                 f"{rev.created_at:%Y-%m-%d %H:%M} {escape(rev.created_by)}",
             )
-        Console().print(table)
+        show(table)
 
 
-@_cmd(plan_app, "show", "示例：bihuan plan show --plan 1")
-def plan_show(plan: PlanOption = None, db: DbOption = None) -> None:
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="以 JSON 输出到标准输出（供脚本使用，不显示表格）。")
+]
+
+
+@_cmd(plan_app, "show", "示例：\n· bihuan plan show --plan 1\n· bihuan plan show --json > 计划.json")
+def plan_show(plan: PlanOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """显示一个计划：版本、各工作领域的任务及其牵头、配合单位和完成时限。"""
     from bihuan.ledger import queries
     from bihuan.track.views import plan_view
 
-    console = Console()
     with session_for(db) as session:
         pid = pick_plan(session, plan)
         view = plan_view(session, pid)
         revs = queries.revisions(session, pid)
-    console.print(
+    if as_json:
+        print_json(
+            {
+                "plan": view.document_id,
+                "region": view.region,
+                "plan_year": view.plan_year,
+                "revision": view.revision,
+                "title": view.title,
+                "revisions": [
+                    {"number": r.number, "source": r.source_name, "created_at": r.created_at.isoformat(),
+                     "created_by": r.created_by}
+                    for r in revs
+                ],
+                "tasks": [
+                    {"number": t.number, "key": t.key, "area": t.area, "text": t.text, "lead": t.lead,
+                     "cooperating": list(t.cooperating), "leader": t.leader,
+                     "deadline": t.deadline.isoformat() if t.deadline else None,
+                     "quantities": [{"key": q.key, "name": q.name, "value": q.value, "unit": q.unit, "text": q.text}
+                                    for q in t.quantities]}
+                    for t in view.tasks
+                ],
+            }
+        )  # fmt: skip
+        return
+    out = console()
+    out.print(
         f"[bold]计划 {view.document_id}：{escape(view.region)} {view.plan_year} 年[/bold]（第 {view.revision} 版）"
     )
     for r in revs:
-        console.print(
+        out.print(
             f"  第 {r.number} 版：{escape(r.source_name)} · {r.created_at:%Y-%m-%d %H:%M} · {escape(r.created_by)}"
         )
-    table = Table(title="任务")
-    for col in ("序号", "工作领域", "重点任务", "牵头单位", "配合单位", "完成时限", "量化指标"):
-        table.add_column(col)
+    table = new_table(
+        "任务",
+        (Col("序号"), "工作领域", Col("重点任务", 2), "牵头单位", "配合单位", Col("完成时限"), "量化指标"),
+    )
     for t in view.tasks:
         table.add_row(
             str(t.number),
             escape(_short(t.area, 16)),
             escape(_short(t.text, 48)),
-            escape(t.lead or "[dim]未分配[/dim]") if t.lead else "[dim]未分配[/dim]",
+            escape(t.lead) if t.lead else "[dim]未分配[/dim]",
             escape("、".join(t.cooperating)),
             t.deadline.isoformat() if t.deadline else "",
             escape(_short("；".join(q.text for q in t.quantities), 30)),
         )
-    console.print(table)
+    show(table, out)
 
 
-@_cmd(plan_app, "export", "示例：bihuan plan export 任务分解表.xlsx --plan 1", no_args_is_help=True)
+@_cmd(plan_app, "export", "示例：bihuan plan export 任务分解表.xlsx --plan 1")
 def plan_export(
     out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="要写的 Excel 文件。")],
     plan: PlanOption = None,
@@ -222,9 +244,7 @@ def units_list(db: DbOption = None, user: UserOption = None) -> None:
 
     with session_for(db) as session:
         units = ensure_directory(session, user_name(user))
-    table = Table(title=f"单位名录（{len(units)} 个）")
-    for col in ("名称", "简称", "别名", "关键词"):
-        table.add_column(col)
+    table = new_table(f"单位名录（{len(units)} 个）", ("名称", "简称", "别名", "关键词"))
     for u in units:
         table.add_row(
             escape(u.name),
@@ -232,7 +252,7 @@ def units_list(db: DbOption = None, user: UserOption = None) -> None:
             escape("、".join(u.aliases)),
             escape(_short("、".join(u.keywords), 50)),
         )
-    Console().print(table)
+    show(table)
 
 
 # ---------------------------------------------------------------- assign
@@ -243,29 +263,45 @@ assign_app = _app(
 )
 
 
-@_cmd(assign_app, "suggest", "示例：bihuan assign suggest --plan 1")
-def assign_suggest(plan: PlanOption = None, db: DbOption = None, user: UserOption = None) -> None:
+@_cmd(assign_app, "suggest", "示例：\n· bihuan assign suggest --plan 1\n· bihuan assign suggest --json")
+def assign_suggest(
+    plan: PlanOption = None, as_json: JsonOption = False, db: DbOption = None, user: UserOption = None
+) -> None:
     """为每项任务建议牵头单位和配合单位，并说明依据（匹配到的词）。只显示，不保存。"""
     from bihuan.ledger import queries
     from bihuan.track.assign import suggest_plan
 
     with session_for(db) as session:
         items = suggest_plan(session, pick_plan(session, plan), user_name(user))
-        table = Table(title="分工建议")
-        for col in ("序号", "重点任务", "建议牵头", "建议配合", "依据", "当前牵头"):
-            table.add_column(col)
         names = {u.id: u.name for u in queries.units(session)}
-        for it in items:
-            s = it.suggestion
-            table.add_row(
-                str(it.task.number),
-                escape(_short(it.task.text, 36)),
-                escape(s.lead.name) if s.lead else "[yellow]无法判断[/yellow]",
-                escape("、".join(u.name for u in s.cooperating)),
-                escape(_short(s.reason, 40)),
-                escape(names.get(it.current.lead_unit_id, "")) if it.current else "[dim]未分配[/dim]",
-            )
-    Console().print(table)
+    rows: list[dict[str, Any]] = [
+        {
+            "number": it.task.number,
+            "key": it.task.key,
+            "text": it.task.text,
+            "lead": it.suggestion.lead.name if it.suggestion.lead else None,
+            "cooperating": [u.name for u in it.suggestion.cooperating],
+            "reason": it.suggestion.reason,
+            "current_lead": names.get(it.current.lead_unit_id, "") if it.current else None,
+        }
+        for it in items
+    ]
+    if as_json:
+        print_json({"suggestions": rows})
+        return
+    table = new_table(
+        "分工建议", (Col("序号"), "重点任务", "建议牵头", "建议配合", Col("依据", 2), "当前牵头")
+    )
+    for r in rows:
+        table.add_row(
+            str(r["number"]),
+            escape(_short(r["text"], 36)),
+            escape(r["lead"]) if r["lead"] else "[yellow]无法判断[/yellow]",
+            escape("、".join(r["cooperating"])),
+            escape(r["reason"]),
+            "[dim]未分配[/dim]" if r["current_lead"] is None else escape(r["current_lead"]),
+        )
+    show(table)
 
 
 @_cmd(assign_app, "confirm", "示例：bihuan assign confirm 3 5 8（只接受这几项的建议）")
@@ -291,7 +327,6 @@ def assign_confirm(
     assign_app,
     "set",
     "示例：bihuan assign set 12 --lead 财政局 --coop 税务局 --coop 各乡镇 --deadline 2022-09-30 --milestone 2022-06-30:50%:完成主体",
-    no_args_is_help=True,
 )
 def assign_set(
     task: Annotated[str, typer.Argument(metavar="TASK", help="任务序号（见 bihuan plan show）。")],
@@ -343,7 +378,6 @@ progress_app = _app(
     progress_app,
     "add",
     "示例：bihuan progress add 12 --period 2022-06 --value 完成投资=30 --percent 45 --narrative 主体完工",
-    no_args_is_help=True,
 )
 def progress_add(
     task: Annotated[str, typer.Argument(metavar="TASK", help="任务序号。")],
@@ -391,7 +425,9 @@ def progress_add(
 )
 def progress_export(
     period: Annotated[str, typer.Option("--period", metavar="YYYY-MM", help="报送期间。")],
-    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="写入的目录。")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="写入的目录；不存在时自动创建（连同上级目录）。")
+    ],
     unit: Annotated[
         str | None, typer.Option("--unit", help="只导出这个单位的；不写时每个有任务的单位一个文件。")
     ] = None,
@@ -407,8 +443,10 @@ def progress_export(
 
     if parse_period(period) is None:
         raise CliError(f"--period 应写作 年-月，如 2022-06，收到“{period}”", "--period must be YYYY-MM")
-    if not out.is_dir():
-        raise CliError(f"目录不存在：{out}", f"no such directory: {out}")
+    if out.exists() and not out.is_dir():
+        raise CliError(
+            f"--out 须为目录，这是一个文件：{out}", f"--out must be a directory, not a file: {out}"
+        )
     with session_for(db) as session:
         view = plan_view(session, pick_plan(session, plan))
         if unit:
@@ -418,6 +456,12 @@ def progress_export(
         raise CliError(
             "还没有任何任务分配到单位，请先 bihuan assign confirm", "no task is assigned to a unit yet"
         )
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # 报送表/ as in the README: made when missing
+    except OSError as e:
+        raise CliError(
+            f"无法创建目录：{out}（{e.strerror}）", f"cannot create directory {out}: {e.strerror}"
+        ) from e
     written = 0
     with handled():
         for name in units:
@@ -431,17 +475,18 @@ def progress_export(
     typer.echo(f"已导出 {written} 个单位的进度报送表到 {out}")
 
 
-@_cmd(progress_app, "import", "示例：bihuan progress import 报送表/*.xlsx", no_args_is_help=True)
+@_cmd(progress_app, "import", "示例：bihuan progress import 报送表/*.xlsx")
 def progress_import(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="填好的进度报送表。")],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """导入填好的进度报送表。逐行检查；一个文件中只要有一行有误，该文件一行也不导入。"""
+    """导入填好的进度报送表。逐行检查；一个文件中只要有一行有误，该文件一行也不导入。
+    与已导入内容相同的行不再重复导入；改过的行记为新版本。"""
     import datetime as _dt
 
     from bihuan.export.ledger_books import read_progress_book
-    from bihuan.track.progress import add_reports
+    from bihuan.track.progress import import_reports
 
     failed = 0
     for f in files:
@@ -449,7 +494,7 @@ def progress_import(
             book = read_progress_book(f)
         try:
             with session_for(db) as session:
-                n = add_reports(
+                r = import_reports(
                     session,
                     book.document_id,
                     list(book.rows),
@@ -457,7 +502,13 @@ def progress_import(
                     today=_dt.date.today(),
                     unit_name=book.unit,
                 )
-            typer.echo(f"{f}：已导入 {n} 项任务的进度（{book.unit}，{book.period}）")
+            if r.stored == 0 and r.unchanged:
+                typer.echo(
+                    f"{f}：未导入：{r.unchanged} 项任务的进度与已导入的相同（{book.unit}，{book.period}）"
+                )
+            else:
+                same = f"；{r.unchanged} 项与已导入的相同，未重复导入" if r.unchanged else ""
+                typer.echo(f"{f}：已导入 {r.stored} 项任务的进度（{book.unit}，{book.period}）{same}")
         except CliError as e:
             failed += 1
             typer.echo(f"{f}：{e.zh} / {e.en}", err=True)
@@ -466,13 +517,19 @@ def progress_import(
 
 
 # ---------------------------------------------------------------- status
-STATUS_EPILOG = "示例：\n· bihuan status\n· bihuan status --unit 发改局 --on 2022-06-30\n· bihuan status --all（也列出绿灯任务）"
+STATUS_EPILOG = "示例：\n· bihuan status\n· bihuan status --unit 发改局 --on 2022-06-30\n· bihuan status --all（也列出绿灯任务）\n· bihuan status --all --json > 状态.json"
 
 
 def status(
     unit: Annotated[str | None, typer.Option("--unit", help="只看这个单位牵头或配合的任务。")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="按哪一天计算，默认今天。")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="也列出绿灯任务。")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="以 JSON 输出到标准输出（供脚本使用；任务与表格相同，加 --all 含绿灯）。"
+        ),
+    ] = False,
     settings: Annotated[
         Path | None, typer.Option("--settings", metavar="FILE", help="红黄灯阈值文件（TOML）。")
     ] = None,
@@ -491,18 +548,39 @@ def status(
         unit_id = find_unit(directory(session), unit).id if unit else None
         items = statuses(session, pid, day, limits, unit_id)
     counts = summary(items)
-    console = Console()
-    console.print(
+    order = {"red": 0, "yellow": 1, "green": 2}
+    shown = [
+        it
+        for it in sorted(items, key=lambda i: (order[i.status.light], i.number))
+        if show_all or it.status.light != "green"
+    ]
+    if as_json:
+        print_json(
+            {
+                "plan": pid,
+                "on": day.isoformat(),
+                "unit": unit,
+                "tasks_total": len(items),
+                "counts": {k: counts[k] for k in ("red", "yellow", "green")},
+                "tasks": [
+                    {"number": it.number, "key": it.key, "light": it.status.light, "state": it.status.state,
+                     "text": it.text, "area": it.area, "lead": it.lead, "cooperating": list(it.cooperating),
+                     "leader": it.leader, "deadline": it.deadline.isoformat(), "reasons": list(it.status.reasons)}
+                    for it in shown
+                ],
+            }
+        )  # fmt: skip
+        return
+    out = console()
+    out.print(
         f"[bold]{day.isoformat()}[/bold]：{len(items)} 项任务，"
         f"[red]红灯 {counts['red']}[/red]，[yellow]黄灯 {counts['yellow']}[/yellow]，[green]绿灯 {counts['green']}[/green]"
     )
-    table = Table(title="任务状态")
-    for col in ("序号", "灯", "状态", "重点任务", "牵头单位", "完成时限", "原因"):
-        table.add_column(col)
-    order = {"red": 0, "yellow": 1, "green": 2}
-    for it in sorted(items, key=lambda i: (order[i.status.light], i.number)):
-        if it.status.light == "green" and not show_all:
-            continue
+    table = new_table(
+        "任务状态",
+        (Col("序号"), Col("灯"), Col("状态"), "重点任务", "牵头单位", Col("完成时限"), Col("原因", 2)),
+    )
+    for it in shown:
         st = it.status
         table.add_row(
             str(it.number),
@@ -513,4 +591,4 @@ def status(
             it.deadline.isoformat(),
             escape("；".join(st.reasons)),
         )
-    console.print(table)
+    show(table, out)

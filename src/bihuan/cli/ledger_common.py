@@ -1,5 +1,8 @@
 """What every ledger command shares: --db, --user, --plan, opening the ledger and turning the
-lower layers' errors into the one-line error."""
+lower layers' errors into the one-line error.
+
+Nothing below the command line is imported at module level: `bihuan --version` and
+`bihuan extract` must start without SQLAlchemy (see tests/cli/test_startup.py)."""
 
 from __future__ import annotations
 
@@ -9,18 +12,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bihuan.cli.errors import CliError, unexpected
-from bihuan.export import ExportError
-from bihuan.ingest import ReadError
-from bihuan.ledger import queries
-from bihuan.ledger.db import URL_ENV, LedgerError, open_ledger
-from bihuan.track.errors import RowErrors, TrackError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+URL_ENV = "BIHUAN_DATABASE_URL"  # bihuan.ledger.db.URL_ENV, spelled here to keep SQLAlchemy out of start-up
 
 DbOption = Annotated[
     str | None,
@@ -55,6 +56,8 @@ def session_for(db: str | None, one_row: bool = False) -> Iterator[Session]:
     """Open the ledger and one session; every lower-layer error becomes the one-line error
     (with `one_row`, a single input's problem is that line itself)."""
     with handled(one_row):
+        from bihuan.ledger.db import open_ledger
+
         ledger = open_ledger(db)
         try:
             with ledger.sessions() as session:
@@ -65,6 +68,13 @@ def session_for(db: str | None, one_row: bool = False) -> Iterator[Session]:
 
 @contextmanager
 def handled(one_row: bool = False) -> Iterator[None]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bihuan.export import ExportError
+    from bihuan.ingest import ReadError
+    from bihuan.ledger.db import LedgerError
+    from bihuan.track.errors import RowErrors, TrackError
+
     try:
         yield
     except RowErrors as e:
@@ -87,6 +97,8 @@ def handled(one_row: bool = False) -> Iterator[None]:
 
 
 def pick_plan(session: Session, plan: int | None) -> int:
+    from bihuan.ledger import queries
+
     if plan is not None:
         if queries.document(session, plan) is None:
             raise CliError(f"没有编号为 {plan} 的计划（见 bihuan plan list）", f"no plan with id {plan}")

@@ -15,7 +15,6 @@ app = typer.Typer(
     name="bihuan",
     help="bihuan（闭环）：把政府工作报告读成目标与任务清单，供部署、督导、考核使用。",
     epilog="示例：\n· bihuan extract 报告.txt\n· bihuan plan import 报告.docx\n· bihuan assign confirm\n· bihuan status\n· bihuan 某命令 --help（查看全部选项）",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -24,7 +23,6 @@ app.command(
     cls=BihuanCommand,
     help=extract_cmd.HELP,
     epilog=extract_cmd.EPILOG,
-    no_args_is_help=True,
 )(extract_cmd.extract)
 
 
@@ -35,9 +33,7 @@ for sub in (
     ledger_cmds.progress_app,
 ):
     app.add_typer(sub)
-web_cmds.user_app.command("add", cls=BihuanCommand, epilog=web_cmds.USER_EPILOG, no_args_is_help=True)(
-    web_cmds.user_add
-)
+web_cmds.user_app.command("add", cls=BihuanCommand, epilog=web_cmds.USER_EPILOG)(web_cmds.user_add)
 app.add_typer(web_cmds.user_app, cls=BihuanSubGroup)
 app.command(
     "status",

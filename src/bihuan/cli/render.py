@@ -45,10 +45,10 @@ def document_line(doc: Document) -> str:
 
 def indicator_table(title: str, rows: Sequence[Indicator], with_period: bool = False) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("指标")
+    table.add_column("指标", overflow="fold", min_width=8)
     table.add_column("数值", justify="right")
     table.add_column("增速", justify="right")
-    table.add_column("说明")
+    table.add_column("说明", overflow="fold")
     for ind in rows:
         notes = [period_text(ind.period)] if with_period else []
         if ind.estimated:
@@ -72,7 +72,7 @@ def _work_areas(console: Console, view: Headline) -> None:
         console.print(f"[bold]{title}[/bold]：{NONE_LINE}")
         return
     table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("工作领域")
+    table.add_column("工作领域", overflow="fold")
     table.add_column("任务", justify="right")
     table.add_column("关联指标", justify="right")
     for area in view.work_areas:
@@ -94,8 +94,8 @@ def _checks(console: Console, checks: Sequence[Check], view: Headline) -> None:
     table = Table(
         title=f"未通过的核查（{len(failed)}/{len(checks)}）", title_justify="left", title_style="bold"
     )
-    table.add_column("类型")
-    table.add_column("说明")
+    table.add_column("类型", min_width=6)
+    table.add_column("说明", overflow="fold", min_width=24)  # the check's whole message, wrapped
     for check in failed:
         table.add_row(_esc(CHECK_ZH.get(check.type, check.type)), _esc(check.message))
     console.print(table)

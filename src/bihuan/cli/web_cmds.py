@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from bihuan.cli.errors import CliError
 from bihuan.cli.ledger_common import DbOption, UserOption, session_for, user_name
 
 SERVE_EPILOG = "示例：\n· bihuan serve --db 督查.db\n· bihuan serve --host 0.0.0.0 --port 8080（在内网开放）"
 DEMO_EPILOG = "示例：\n· bihuan demo\n· bihuan demo --port 8080"
-USER_EPILOG = "示例：\n· bihuan user add 督查室小王 --role admin\n· bihuan user add 发改局联络员 --role unit --unit 发改局\n· bihuan user add 张县长 --role leader"
+USER_EPILOG = "示例：\n· bihuan user add 督查室小王 --role admin\n· bihuan user add 督查室小王 --role admin --password-stdin < 密码.txt\n· bihuan user add 发改局联络员 --role unit --unit 发改局\n· bihuan user add 张县长 --role leader"
 
 DEMO_PASSWORD = "bihuan-demo"
 DEMO_USERS = (
@@ -22,6 +24,58 @@ DEMO_USERS = (
     ("农业农村局", "unit", "农业农村局"),
     ("住建局", "unit", "住房和城乡建设局"),
 )
+
+
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="把演示库建在这里（文件须不存在；结束后保留，可用 bihuan serve --db 再打开）。"
+        "不写时建在临时目录，演示结束时删除。",
+    ),
+]
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind the address as uvicorn will (SO_REUSEADDR), before anything is built or printed."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise CliError(f"无法解析监听地址 {host}", f"cannot resolve host {host}: {e}") from e
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"端口 {port} 已被占用，请换一个端口，如 --port {port % 65535 + 1}",
+                    f"port {port} on {host} is already in use",
+                ) from e
+            raise CliError(
+                f"无法在 {host}:{port} 上监听：{e.strerror}", f"cannot listen on {host}:{port}: {e.strerror}"
+            ) from e
+
+
+def exit_on_sigterm() -> dict[int, Any]:
+    """SIGTERM (and SIGHUP) end the demo like Ctrl+C: through its `finally`. uvicorn re-raises the
+    signal it caught once it has stopped; with the default handler that would kill the process
+    before the demo could remove its files. Returns the handlers to put back."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    sigs = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    return {sig: signal.signal(sig, stop) for sig in sigs}
 
 
 def build_demo(path: Path, today: dt.date) -> int:
@@ -74,9 +128,7 @@ def build_demo(path: Path, today: dt.date) -> int:
         ledger.close()
 
 
-user_app = typer.Typer(
-    name="user", help="网页用户：添加。", epilog=USER_EPILOG, no_args_is_help=True, add_completion=False
-)
+user_app = typer.Typer(name="user", help="网页用户：添加。", epilog=USER_EPILOG, add_completion=False)
 
 
 def user_add(
@@ -84,17 +136,49 @@ def user_add(
     role: Annotated[str, typer.Option("--role", help="admin（督查室）、unit（责任单位）或 leader（领导）。")],
     unit: Annotated[str | None, typer.Option("--unit", help="unit 角色所属的单位。")] = None,
     password: Annotated[
-        str | None, typer.Option("--password", help="不写时在终端提示输入（不回显）。")
+        str | None,
+        typer.Option("--password", help="密码（会留在命令历史中）；不写时在终端提示输入两次（不回显）。"),
     ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="从标准输入读一行作为密码（供脚本使用，如 … < 密码.txt）。"),
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """添加一个网页用户；密码用 argon2 加密保存。"""
     from bihuan.track.users import add_user
 
-    secret = (
-        password if password is not None else typer.prompt("密码", hide_input=True, confirmation_prompt=True)
-    )
+    secret = _password(password, password_stdin)
     with session_for(db) as session:
         u = add_user(session, name, secret, role, unit, user_name(user))
     typer.echo(f"已添加用户 {u.name}（{role}）")
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _password(given: str | None, from_stdin: bool) -> str:
+    """The password from --password, one line of stdin, or two prompts at a terminal."""
+    if given is not None and from_stdin:
+        raise CliError(
+            "--password 与 --password-stdin 只能用一个", "use --password or --password-stdin, not both"
+        )
+    if given is not None:
+        return given
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError("标准输入为空，没有读到密码", "no password on standard input")
+        return line.rstrip("\r\n")
+    if not stdin_is_terminal():
+        raise CliError(
+            "没有终端可以输入密码：请用 --password-stdin 从标准输入读取，或写 --password",
+            "no terminal to ask for the password: use --password-stdin or --password",
+        )
+    first = typer.prompt("密码", hide_input=True, prompt_suffix="：")
+    second = typer.prompt("再输入一次密码", hide_input=True, prompt_suffix="：")
+    if first != second:
+        raise CliError("两次输入的密码不一致", "the two passwords differ")
+    return str(first)

@@ -175,12 +175,76 @@ def add_reports(
 ) -> int:
     """Store every row as a new report in one transaction, or none if any row is bad.
     With `submission` (a form's one-time token), a form saved twice stores one report."""
+    return _store(session, document_id, rows, author, today, unit_name, submission, False).stored
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    stored: int  # rows stored, each as a new version
+    unchanged: int  # rows equal to the latest stored report: not stored again
+
+
+def import_reports(
+    session: Session,
+    document_id: int,
+    rows: Sequence[ProgressInput],
+    *,
+    author: str,
+    today: dt.date,
+    unit_name: str | None = None,
+) -> ImportResult:
+    """A filled workbook, checked like `add_reports` (every row or none). A row equal to the
+    latest stored report for its task, period and unit is not stored again, so the same
+    workbook imported twice stores nothing the second time, and a changed one stores only the
+    rows that differ, as new versions."""
+    return _store(session, document_id, rows, author, today, unit_name, None, True)
+
+
+def _same(a: ProgressReport, b: ProgressReport) -> bool:
+    return (a.values or {}) == (b.values or {}) and (a.percent, a.narrative, a.problems, a.next_steps) == (
+        b.percent,
+        b.narrative,
+        b.problems,
+        b.next_steps,
+    )
+
+
+def _latest(
+    session: Session, document_id: int, unit_id: int | None, keys_periods: set[tuple[str, str]]
+) -> dict[tuple[str, str], ProgressReport]:
+    """The newest stored report of each (task, period) for this unit."""
+    if not keys_periods:
+        return {}
+    found = session.scalars(
+        select(ProgressReport)
+        .where(
+            ProgressReport.document_id == document_id,
+            ProgressReport.task_key.in_({k for k, _ in keys_periods}),
+            ProgressReport.period.in_({p for _, p in keys_periods}),
+            ProgressReport.unit_id.is_(None) if unit_id is None else ProgressReport.unit_id == unit_id,
+        )
+        .order_by(ProgressReport.id)
+    )
+    return {(r.task_key, r.period): r for r in found}  # the last one wins
+
+
+def _store(
+    session: Session,
+    document_id: int,
+    rows: Sequence[ProgressInput],
+    author: str,
+    today: dt.date,
+    unit_name: str | None,
+    submission: str | None,
+    skip_unchanged: bool,
+) -> ImportResult:
     if submission is not None and (
         len(submission) > 64
         or session.scalar(select(ProgressReport.id).where(ProgressReport.submission == submission))
         is not None
     ):
-        return 0
+        return ImportResult(0, 0)
+    unchanged = 0
     try:
         with transaction(session):
             unit = None
@@ -189,28 +253,35 @@ def add_reports(
             good, problems = check_rows(session, document_id, rows, today, unit)
             if problems:
                 raise RowErrors(problems, "进度报送", "progress report")
+            latest: dict[tuple[str, str], ProgressReport] = {}
+            if skip_unchanged:
+                wanted = {(task.key, parse_period(str(r.period)) or "") for task, r, _, _ in good}
+                latest = _latest(session, document_id, unit.id if unit else None, wanted)
             for task, r, values, percent in good:
-                session.add(
-                    ProgressReport(
-                        document_id=document_id,
-                        task_key=task.key,
-                        period=parse_period(str(r.period)) or "",
-                        values=values,
-                        percent=percent,
-                        narrative=(r.narrative or "").strip() or None,
-                        problems=(r.problems or "").strip() or None,
-                        next_steps=(r.next_steps or "").strip() or None,
-                        unit_id=unit.id if unit else None,
-                        author=author,
-                        submission=submission if len(good) == 1 else None,
-                    )
+                report = ProgressReport(
+                    document_id=document_id,
+                    task_key=task.key,
+                    period=parse_period(str(r.period)) or "",
+                    values=values,
+                    percent=percent,
+                    narrative=(r.narrative or "").strip() or None,
+                    problems=(r.problems or "").strip() or None,
+                    next_steps=(r.next_steps or "").strip() or None,
+                    unit_id=unit.id if unit else None,
+                    author=author,
+                    submission=submission if len(good) == 1 else None,
                 )
+                before = latest.get((report.task_key, report.period))
+                if before is not None and _same(before, report):
+                    unchanged += 1
+                    continue
+                session.add(report)
     except IntegrityError:
         # the same form, saved twice at once: the other request stored it
         session.rollback()
         if submission is not None and session.scalar(
             select(ProgressReport.id).where(ProgressReport.submission == submission)
         ):
-            return 0
+            return ImportResult(0, 0)
         raise
-    return len(good)
+    return ImportResult(len(good) - unchanged, unchanged)
