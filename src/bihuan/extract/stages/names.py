@@ -40,6 +40,10 @@ def _lists() -> dict[str, tuple[str, ...]]:
         "growth": tuple(sorted({*w["growth"]["up"], *w["growth"]["down"]}, key=len, reverse=True)),
         "annual": w["growth"]["annual"],
         "filler": w["names"]["filler"],
+        "generic": w["names"]["generic"],
+        "verbs_before": tuple(
+            sorted({*w["names"]["keep_verbs"], *w["verbs"]["action"]}, key=len, reverse=True)
+        ),
     }
 
 
@@ -156,6 +160,17 @@ def name_after(sentence: str, end: int) -> str:
         if k > 0:
             seg = seg[:k]
     return seg[:24].lstrip("的").strip()
+
+
+def is_generic(name: str) -> bool:
+    """总数, 总量, 规模 …: a word that names no measure until it is told what it counts."""
+    return name in _lists()["generic"]
+
+
+def topic(name: str) -> str:
+    """What a name counts, without the verb before it: 新增市场主体 → 市场主体."""
+    verb = next((v for v in _lists()["verbs_before"] if name.startswith(v) and len(name) > len(v)), "")
+    return name[len(verb) :]
 
 
 def ends_with_action(text: str) -> bool:
