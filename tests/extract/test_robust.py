@@ -84,6 +84,8 @@ ADVERSARIAL: dict[str, str] = {
     "only newlines": "\n" * MB,
     "headings only": megabyte("一、\n（一）\n1.\n"),
     "numbers broken across lines": megabyte("169.7\n亿元，增长\n7.5\n%；"),
+    # Found by fuzzing: a run of one tail word before a stray character doubled the time per word.
+    "a run of one tail word": megabyte("收入" + "突破" * 30 + "甲突破5亿元。"),
 }
 
 

@@ -76,7 +76,10 @@ def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
         "较上年",
     )
     words = rules.alternation((*lists["tail"], *lists["quals"], *lists["annual"], *extra))
-    return re.compile(rf"(?:{_COMPARE.pattern}|{words})+$"), re.compile(rules.alternation(lists["tail"]))
+    # Possessive: a run of tail words is read one way only. With backtracking, a word that can be
+    # split two ways (or sits in two lists: 突破) made a run of 20 of them before a stray character
+    # take seconds, doubling with each (found by benchmarks/fuzz_extract.py).
+    return re.compile(rf"(?:{_COMPARE.pattern}|{words})++$"), re.compile(rules.alternation(lists["tail"]))
 
 
 def clean_lead(text: str) -> str:
