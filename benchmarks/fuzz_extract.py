@@ -78,6 +78,7 @@ class Checker:
         self.slowest: tuple[float, int, float] = (0.0, 0, 0.0)  # s/MB, bytes, seconds
         self.longest: tuple[float, int] = (0.0, 0)  # seconds, bytes
         self.slowest_text = ""
+        self.longest_text = ""
 
     def run(self, text: str) -> None:
         size = len(text.encode("utf-8", errors="surrogatepass"))
@@ -101,6 +102,7 @@ class Checker:
             problem = f"raised {type(e).__name__}: {e}"[:500]
         if elapsed > self.longest[0]:
             self.longest = (elapsed, size)
+            self.longest_text = text
         if size >= PER_MB_FROM_BYTES and elapsed / (size / MB) > self.slowest[0]:
             self.slowest = (elapsed / (size / MB), size, elapsed)
             self.slowest_text = text
@@ -156,7 +158,13 @@ class Checker:
             slowest.write_text(self.slowest_text, encoding="utf-8", errors="surrogatepass")
             print(f"slowest per MB: {per_mb:.2f} s/MB ({took:.3f} s for {size / 1024:.0f} KB; "
                   f"bar {S_PER_MB_LIMIT:g} s/MB; saved as {slowest})")  # fmt: skip
-        print(f"longest single input: {self.longest[0]:.3f} s ({self.longest[1] / 1024:.1f} KB)")
+        if self.tried:
+            self.out.mkdir(parents=True, exist_ok=True)
+            longest = self.out / "longest.txt"
+            longest.write_text(self.longest_text, encoding="utf-8", errors="surrogatepass")
+            print(
+                f"longest single input: {self.longest[0]:.3f} s ({self.longest[1] / 1024:.1f} KB; saved as {longest})"
+            )
         print(f"failures: {len(self.failures)}" + (f", saved under {self.out}" if self.failures else ""))
         for path, problem in self.failures[:20]:
             print(f"  {path}: {problem}")
@@ -263,6 +271,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
     checker = Checker(args.out)
+    extract_text("二、2024年主要预期目标\n地区生产总值增长6%左右。")  # warm-up: rules loaded, patterns compiled
     engine = args.engine
     if engine == "auto":
         try:
