@@ -86,6 +86,32 @@ REVIEW_ROWS: list[tuple[str, list[Row]]] = [
         "储蓄余额增长6·5%。",
         [("actual", "2023", "储蓄余额", None, None, 6.5, None)],
     ),
+    (  # 个工作日 is one unit, and 以内 after it caps the value; 缩短至 is no part of the name
+        "不动产登记办理时限缩短至5个工作日以内。",
+        [("actual", "2023", "不动产登记办理时限", 5.0, "个工作日", None, "at_most")],
+    ),
+    (  # a verb alone (组建, 推动) names nothing: the object after the quantity does
+        "组建4支乡村振兴服务队，推动15家商贸企业入统。",
+        [
+            ("actual", "2023", "乡村振兴服务队", 4.0, "支", None, None),
+            ("actual", "2023", "商贸企业入统", 15.0, "家", None, None),
+        ],
+    ),
+    (  # 推动 before a measure is dropped from its name
+        "推动园区工业总产值突破80亿元。",
+        [("actual", "2023", "园区工业总产值", 80.0, "亿元", None, "at_least")],
+    ),
+    (  # a generic word (总数) is the total of the subject named before it
+        "新增个体工商户820户，总数达到1.6万户。",
+        [
+            ("actual", "2023", "新增个体工商户", 820.0, "户", None, None),
+            ("actual", "2023", "个体工商户总数", 1.6, "万户", None, None),
+        ],
+    ),
+    (  # 县域内 is a place, not the start of a name; 保持 is no part of it either
+        "县域内主要河流断面水质优良比例保持100%。",
+        [("actual", "2023", "主要河流断面水质优良比例", 100.0, "%", None, None)],
+    ),
 ]
 
 
@@ -135,6 +161,13 @@ PLAN_ROWS: list[tuple[str, list[Row]]] = [
     ),
     ("争取2026年粮食产量达到55万吨。", [("target", "2026", "粮食产量", 55.0, "万吨", None, None)]),
     ("经济增长速度的调控目标定为6%。", [("target", "2024", "经济增长", None, None, 6.0, None)]),
+    (  # 压缩至 … 个工作日以内: a cap in working days
+        "施工许可审批时间压缩至40个工作日以内，市域内空气质量优良天数比例达到85%以上。",
+        [
+            ("target", "2024", "施工许可审批时间", 40.0, "个工作日", None, "at_most"),
+            ("target", "2024", "空气质量优良天数比例", 85.0, "%", None, "at_least"),
+        ],
+    ),
 ]
 
 

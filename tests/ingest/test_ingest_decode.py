@@ -124,18 +124,16 @@ def test_gb18030_hanzi_round_trip(text: str) -> None:
     assert read_bytes(("各位代表：" + text).encode("gb18030"), "x.txt").text == "各位代表：" + text
 
 
-def _best_ms(data: bytes, name: str, runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        read_bytes(data, name)
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
+HANG_GUARD_S = 30.0  # not a speed bar: benchmarks/bench_extract.py prints read times per codec
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
-def test_one_megabyte_txt_is_fast(codec: str) -> None:
+def test_one_megabyte_txt_reads_whole(codec: str) -> None:
     data = (REPORT * 20000).encode(codec)[: 1024 * 1024]
     data = data[: data.rfind(b"\n") + 1] if codec != "utf-16" else data[: len(data) // 2 * 2]
     assert len(data) > 1000 * 1000
-    assert _best_ms(data, "big.txt") < 100
+    start = time.perf_counter()
+    text = read_bytes(data, "big.txt").text
+    elapsed = time.perf_counter() - start
+    assert text == data.decode(codec, errors="ignore").removeprefix("\ufeff")
+    assert elapsed < HANG_GUARD_S, f"reading 1 MB of {codec} took {elapsed:.1f} s (hang guard)"

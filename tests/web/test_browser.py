@@ -85,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
@@ -95,7 +95,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             pass
         if time.monotonic() > deadline or not thread.is_alive():
             srv.should_exit = True
-            pytest.fail("the web server did not answer /healthz within 15 s")
+            pytest.fail("the web server did not answer /healthz within 60 s")
         time.sleep(0.05)
     try:
         yield Server(url, db)
@@ -419,4 +419,4 @@ def test_whole_loop_in_the_browser(browser: Any, server: Server, shots: Path) ->
     phone.close()
 
     assert not watch.bad, watch.bad
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 600  # a hang guard, not a speed bar

@@ -16,7 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bihuan.export import ExportError
-from bihuan.export.xlsx import clean
+from bihuan.export.xlsx import append_row, clean
 from bihuan.ingest.archive import MAX_ROWS, ArchiveTooLarge, check_archive
 from bihuan.track.progress import ProgressInput
 from bihuan.track.views import PlanView, TaskLine
@@ -54,10 +54,10 @@ def task_table(view: PlanView) -> Workbook:
     assert ws is not None
     ws.title = "任务分解表"
     title = f"{view.region}{view.plan_year}年政府工作报告重点任务分解表"
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TABLE_HEADER))
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append(list(TABLE_HEADER))
+    append_row(ws, TABLE_HEADER)
     for c in ws[2]:
         c.font = _BOLD
     areas: dict[str, list[TaskLine]] = {}
@@ -65,14 +65,15 @@ def task_table(view: PlanView) -> Workbook:
         areas.setdefault(t.area, []).append(t)
     n = 0
     for area, lines in areas.items():
-        ws.append([clean(area)])
+        append_row(ws, [area])
         row = ws.max_row
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(TABLE_HEADER))
         ws.cell(row, 1).font = _BOLD
         ws.cell(row, 1).fill = _AREA_FILL
         for t in sorted(lines, key=lambda t: (not t.quantities, t.number)):
             n += 1
-            ws.append(
+            append_row(
+                ws,
                 [
                     n,
                     clean(t.text),
@@ -81,7 +82,7 @@ def task_table(view: PlanView) -> Workbook:
                     t.leader or "",
                     _deadline(t.deadline),
                     clean("；".join(q.text for q in t.quantities)),
-                ]
+                ],
             )
     _layout(ws, (6, 60, 16, 24, 12, 16, 30), header_row=2)
     return wb
@@ -93,16 +94,17 @@ def progress_book(view: PlanView, unit: str, period: str, lines: tuple[TaskLine,
     ws = wb.active
     assert ws is not None
     ws.title = PROGRESS_SHEET
-    ws.append([f"{view.region}{view.plan_year}年重点任务进度报送表（{unit}，{period}）"])
+    append_row(ws, [f"{view.region}{view.plan_year}年重点任务进度报送表（{unit}，{period}）"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SHEET_HEADER))
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append(list(SHEET_HEADER))
+    append_row(ws, SHEET_HEADER)
     for c in ws[2]:
         c.font = _BOLD
     for t in lines:
         quantities = [q for q in t.quantities if q.value is not None] or [None]
         for q in quantities:
-            ws.append(
+            append_row(
+                ws,
                 [
                     t.number,
                     t.key,
@@ -115,7 +117,7 @@ def progress_book(view: PlanView, unit: str, period: str, lines: tuple[TaskLine,
                     None,
                     None,
                     None,
-                ]
+                ],
             )
             for col in range(7, 12):
                 ws.cell(ws.max_row, col).fill = _INPUT_FILL
@@ -128,7 +130,7 @@ def progress_book(view: PlanView, unit: str, period: str, lines: tuple[TaskLine,
         ("period", period),
         ("schema", "bihuan.progress/1"),
     ):
-        meta.append([k, v])
+        append_row(meta, [k, v])
     meta.sheet_state = "hidden"
     return wb
 

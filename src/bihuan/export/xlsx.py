@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -25,6 +26,8 @@ INDICATOR_HEADER = (
 TASK_HEADER = ("编号", "工作领域", "任务", "完成时限", "关联指标", "原文位置")
 MAX_WIDTH = 60
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+# What a spreadsheet may take for the start of a formula (or a DDE call) when text begins with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_xlsx(plan: Plan, path: str | os.PathLike[str]) -> Path:
@@ -100,24 +103,39 @@ def _fill(
     sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Cell]], wrap: Sequence[int]
 ) -> None:
     """Header row bold, frozen and filtered; text cells kept text; widths fitted to the content."""
-    sheet.append(list(header))
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     widths = [display_width(h) for h in header]
     for row in rows:
-        sheet.append([clean(v) for v in row])
+        append_row(sheet, row)
         for col, value in enumerate(row):
             widths[col] = max(widths[col], display_width(value))
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
-            if cell.data_type == "f":  # a quote that starts with "=" is text, not a formula
-                cell.data_type = "s"
             if cell.column in wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = min(width + 2, MAX_WIDTH)
     sheet.auto_filter.ref = sheet.dimensions
+
+
+def append_row(sheet: Worksheet, values: Sequence[Cell]) -> None:
+    """Append one row: values cleaned, and text that a spreadsheet could run as a formula
+    (=HYPERLINK(…), +…, -…, @…) kept as the same text. Every workbook writer goes through here."""
+    sheet.append([clean(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        keep_text(cell)
+
+
+def keep_text(cell: Any) -> None:
+    """A text cell stays text: stored as a string (never as a formula) and marked with Excel's
+    quote prefix, so editing it in Excel does not turn it into one either. The value read back
+    is unchanged."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def clean(value: Cell) -> Cell:

@@ -75,5 +75,5 @@ def sections() -> dict[str, Any]:
 
 
 def alternation(items: tuple[str, ...]) -> str:
-    """A regex alternation of literal words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+    """A regex alternation of literal words, longest first, each word once."""
+    return "|".join(re.escape(w) for w in sorted(dict.fromkeys(items), key=len, reverse=True))

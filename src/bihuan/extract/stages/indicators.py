@@ -267,6 +267,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
             ) and after:
                 name = after
+        if nm.is_generic(name):
+            # 新增市场主体6300户，总数突破4.5万户: the total of the subject before it, else nothing.
+            name = nm.topic(last_name) + name if last_name else ""
         distributed = (
             "分别" in text[floor : lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
         )

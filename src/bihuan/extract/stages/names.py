@@ -40,6 +40,10 @@ def _lists() -> dict[str, tuple[str, ...]]:
         "growth": tuple(sorted({*w["growth"]["up"], *w["growth"]["down"]}, key=len, reverse=True)),
         "annual": w["growth"]["annual"],
         "filler": w["names"]["filler"],
+        "generic": w["names"]["generic"],
+        "verbs_before": tuple(
+            sorted({*w["names"]["keep_verbs"], *w["verbs"]["action"]}, key=len, reverse=True)
+        ),
     }
 
 
@@ -72,7 +76,10 @@ def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
         "较上年",
     )
     words = rules.alternation((*lists["tail"], *lists["quals"], *lists["annual"], *extra))
-    return re.compile(rf"(?:{_COMPARE.pattern}|{words})+$"), re.compile(rules.alternation(lists["tail"]))
+    # Possessive: a run of tail words is read one way only. With backtracking, a word that can be
+    # split two ways (or sits in two lists: 突破) made a run of 20 of them before a stray character
+    # take seconds, doubling with each (found by benchmarks/fuzz_extract.py).
+    return re.compile(rf"(?:{_COMPARE.pattern}|{words})++$"), re.compile(rules.alternation(lists["tail"]))
 
 
 def clean_lead(text: str) -> str:
@@ -156,6 +163,17 @@ def name_after(sentence: str, end: int) -> str:
         if k > 0:
             seg = seg[:k]
     return seg[:24].lstrip("的").strip()
+
+
+def is_generic(name: str) -> bool:
+    """总数, 总量, 规模 …: a word that names no measure until it is told what it counts."""
+    return name in _lists()["generic"]
+
+
+def topic(name: str) -> str:
+    """What a name counts, without the verb before it: 新增市场主体 → 市场主体."""
+    verb = next((v for v in _lists()["verbs_before"] if name.startswith(v) and len(name) > len(v)), "")
+    return name[len(verb) :]
 
 
 def ends_with_action(text: str) -> bool:
