@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/plans/{pid}/tasks/{number}/progress"):   ("login", 403,    303,    403,    303),
     ("GET",  "/public"):                                (200,     200,    200,    200,    200),
     ("GET",  "/public/{pid}"):                          (200,     200,    200,    200,    200),
+    ("GET",  "/admin/logins"):                          ("login", 403,    403,    403,    200),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
     # the JSON API: 401 without a session
     ("GET",  "/api/v1/plans"):                          (401,     200,    200,    200,    200),
@@ -76,24 +77,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     # the API's schema and docs are open
     ("GET",  "/api/v1/openapi.json"):                   (200,     200,    200,    200,    200),
     ("GET",  "/api/docs"):                              (200,     200,    200,    200,    200),
-    ("GET",  "/docs/oauth2-redirect"):                  (200,     200,    200,    200,    200),
 }
 # fmt: on
 
-# Cells where the code on this branch still answers otherwise, each with the fix it waits for:
+# Cells where the code still answers otherwise, each with the fix it waits for:
 # (method, path template, role) → (what it answers today, why). Such a case is reported as xfail;
-# once the fix lands the cell passes and its line here can go.
-PENDING: dict[tuple[str, str, str], tuple[object, str]] = {
-    ("POST", "/notices/{notice_id}/answer", "admin"): (
-        303,
-        "issue 8: an admin may not answer a notice addressed to a unit (integrity fix)",
-    ),
-    ("POST", "/plans/{pid}/tasks/{number}/progress", "unit A"): (
-        400,
-        "the progress form refuses another unit's task as a row error (400, nothing saved); "
-        "the API says 403: the page should check access first, as the API does",
-    ),
-}
+# once the fix lands the cell passes and its line here can go. None are waiting now.
+PENDING: dict[tuple[str, str, str], tuple[object, str]] = {}
 
 # What each write sends besides the CSRF token: enough that the roles allowed to write succeed.
 FORMS: dict[str, dict[str, str]] = {

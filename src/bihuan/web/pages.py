@@ -435,6 +435,7 @@ async def report_progress(request: Request, db: Db, me: Me, pid: int, number: in
     require(me, "unit", "admin")
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    board.require_task_access(db, pid, str(number), me)  # another unit's task: 403, as in the API
     values = {str(k)[2:]: v for k, v in form.items() if str(k).startswith("v:") and isinstance(v, str)}
     row = ProgressInput(
         1, str(number), _form_text(form, "period", 7), values, _form_text(form, "percent", 20) or None,
