@@ -21,6 +21,8 @@ HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "openpyxl", "alembic", "starlette",
 # Typer 0.2x converts each parameter with pydantic; bihuan's plain parameters do without it
 # (bihuan.cli.errors.plain_coercion), so pydantic is not loaded either.
 NOT_LOADED = (*HEAVY, "pydantic")
+# Readers of other formats load their libraries only for a file of theirs (a .txt needs none).
+READERS = ("docx", "lxml", "pdfminer", "charset_normalizer")
 
 # Runs `bihuan ARGS`; at exit (after run() calls sys.exit) writes the loaded top-level packages.
 PROBE = """
@@ -58,6 +60,8 @@ def test_light_commands_load_no_heavy_library(tmp_path: Path, args: tuple[str, .
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
     assert sorted(modules & set(NOT_LOADED)) == []
+    if "extract" in args:
+        assert sorted(modules & set(READERS)) == []
 
 
 def test_extract_json_is_still_the_plan(tmp_path: Path) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 from bihuan.ingest import errors
 
 SAMPLE_BYTES = 64 * 1024
@@ -74,6 +72,8 @@ def guess_codec(data: bytes) -> str:
     """Guess the codec of non-UTF-8 bytes from a sample, preferring gb18030 for Chinese text."""
     sample = _sample(data)
     try:
+        import charset_normalizer  # only for text that no BOM or strict codec explains
+
         best = charset_normalizer.from_bytes(sample).best()
     except Exception:  # the detector must never turn into a traceback for the user
         best = None

@@ -10,19 +10,37 @@ from pathlib import Path
 
 from bihuan.ingest import errors
 from bihuan.ingest.decode import decode_text
-from bihuan.ingest.docx_text import docx_text
-from bihuan.ingest.html_main import html_text
-from bihuan.ingest.pdf_text import pdf_text
 from bihuan.ingest.sniff import detect_format
 from bihuan.ingest.source import DEFAULT_MAX_BYTES, Source
 
 STDIN = "-"
 
+
+# The docx, pdf and html readers load their libraries (python-docx with lxml, pdfminer) when a
+# file of theirs arrives, not when bihuan starts: `bihuan extract report.txt` never needs them.
+def _docx(data: bytes, name: str) -> str:
+    from bihuan.ingest.docx_text import docx_text
+
+    return docx_text(data, name)
+
+
+def _pdf(data: bytes, name: str) -> str:
+    from bihuan.ingest.pdf_text import pdf_text
+
+    return pdf_text(data, name)
+
+
+def _html(data: bytes, name: str) -> str:
+    from bihuan.ingest.html_main import html_text
+
+    return html_text(data, name)
+
+
 _READERS: dict[str, Callable[[bytes, str], str]] = {
     "txt": decode_text,
-    "html": html_text,
-    "docx": docx_text,
-    "pdf": pdf_text,
+    "html": _html,
+    "docx": _docx,
+    "pdf": _pdf,
 }
 
 
