@@ -176,12 +176,13 @@ class TaskPage:
     unit_names: dict[int, str]
 
 
-def require_task_access(session: Session, document_id: int, ref: str, person: Person) -> None:
-    """The task exists and this person may see it (a unit: one it leads or cooperates on)."""
+def require_task_access(session: Session, document_id: int, ref: str, person: Person) -> TaskRow:
+    """The task, if it exists and this person may see it (a unit: one it leads or cooperates on)."""
     task = find_task(session, document_id, ref)
     if task is None:
         raise TrackError(f"任务“{ref}”不存在", f"unknown task {ref!r}")
     check_task_access(person, queries.current_assignments(session, document_id, task.key).get(task.key))
+    return task
 
 
 def task_page(

@@ -21,10 +21,8 @@ from bihuan.track.tx import transaction
 
 
 def start(session: Session, text: str, source_name: str, source_format: str | None, user: str) -> Draft:
-    plan_json = json.dumps(extract_text(text, source_format).to_dict(), ensure_ascii=False)
-    d = session.get(Draft, start_extracted(session, text, source_name, source_format, plan_json, user))
-    assert d is not None
-    return d
+    plan = extract_text(text, source_format)
+    return _save(session, None, source_name, source_format, text, _json(plan), "上传", user)
 
 
 def start_extracted(
@@ -35,20 +33,11 @@ def start_extracted(
     the id: reading back a large report's row just to name it would cost as much as writing it.)"""
     if not plan_json.startswith("{"):
         raise TrackError("读出的计划格式不对", "the extracted plan is not a JSON object")
-    with transaction(session):
-        d = Draft(
-            parent_id=None,
-            source_name=source_name[:500],
-            source_format=source_format,
-            text=text,
-            plan_json=plan_json,
-            note="上传",
-            created_by=user,
-        )
-        session.add(d)
-        session.flush()
-        draft_id = d.id
-    return draft_id
+    return _save(session, None, source_name, source_format, text, plan_json, "上传", user).id
+
+
+def _json(plan: Plan) -> str:
+    return json.dumps(plan.to_dict(), ensure_ascii=False)
 
 
 def _save(
@@ -57,7 +46,7 @@ def _save(
     name: str,
     fmt: str | None,
     text: str,
-    plan: Plan,
+    plan_json: str,
     note: str,
     user: str,
 ) -> Draft:
@@ -67,7 +56,7 @@ def _save(
             source_name=name[:500],
             source_format=fmt,
             text=text,
-            plan_json=json.dumps(plan.to_dict(), ensure_ascii=False),
+            plan_json=plan_json,
             note=note,
             created_by=user,
         )
@@ -132,7 +121,7 @@ def correct_figure(
     if fixed.value is None and fixed.growth_pct is None:
         raise TrackError("数值和增速不能都为空", "give a value or a growth")
     new = replace(plan, indicators=tuple(fixed if i.id == iid else i for i in plan.indicators))
-    return _save(session, d, d.source_name, d.source_format, d.text, new, f"更正指标 {iid}", user)
+    return _save(session, d, d.source_name, d.source_format, d.text, _json(new), f"更正指标 {iid}", user)
 
 
 def merge_tasks(session: Session, draft_id: int, tid: str, user: str) -> Draft:
@@ -159,7 +148,7 @@ def merge_tasks(session: Session, draft_id: int, tid: str, user: str) -> Draft:
         d.source_name,
         d.source_format,
         d.text,
-        _renumber(plan, tasks),
+        _json(_renumber(plan, tasks)),
         f"合并任务 {a.id}、{b.id}",
         user,
     )
@@ -201,7 +190,14 @@ def split_task(session: Session, draft_id: int, tid: str, at: str, user: str) ->
     )
     tasks[k : k + 1] = [one, two]
     return _save(
-        session, d, d.source_name, d.source_format, d.text, _renumber(plan, tasks), f"拆分任务 {t.id}", user
+        session,
+        d,
+        d.source_name,
+        d.source_format,
+        d.text,
+        _json(_renumber(plan, tasks)),
+        f"拆分任务 {t.id}",
+        user,
     )
 
 
@@ -214,17 +210,20 @@ def confirm(session: Session, draft_id: int, region: str | None, year: int | Non
     another region or year it would have become a second plan)."""
     d, plan = get(session, draft_id)
     _not_confirmed(session, draft_id)
-    result = import_plan(
-        session, plan, text=d.text, source_name=d.source_name, user=user, region=region, year=year
-    )
+
+    def record(document_id: int) -> None:  # in the import's own transaction
+        session.add(DraftConfirmation(draft_id=draft_id, document_id=document_id, created_by=user))
+        session.flush()
+
     try:
-        with transaction(session):
-            session.add(DraftConfirmation(draft_id=draft_id, document_id=result.document_id, created_by=user))
-    except IntegrityError:  # confirmed at the same moment by another request
+        return import_plan(
+            session, plan, text=d.text, source_name=d.source_name, user=user, region=region, year=year,
+            then=record,
+        )  # fmt: skip
+    except IntegrityError:  # confirmed at the same moment by another request: nothing was stored
         session.rollback()
         _not_confirmed(session, draft_id)
         raise
-    return result
 
 
 def _not_confirmed(session: Session, draft_id: int) -> None:

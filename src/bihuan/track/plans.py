@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -61,9 +62,11 @@ def import_plan(
     user: str,
     region: str | None = None,
     year: int | None = None,
+    then: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Store `plan` (extracted from `text`) in one transaction. The same text again changes
-    nothing; another text for the same region and year becomes a new revision."""
+    nothing; another text for the same region and year becomes a new revision. `then(document
+    id)` runs inside that transaction, so what it adds is stored with the plan or not at all."""
     doc = plan.document
     region = (region or doc.region or "").strip()
     plan_year = year or doc.plan_year
@@ -97,6 +100,8 @@ def import_plan(
             )
             if same is not None:
                 counts = queries.count_rows(session, same.id)
+                if then is not None:
+                    then(document.id)
                 return ImportResult(document.id, same.number, region, plan_year, False, *counts)
         number = (
             session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0
@@ -119,6 +124,8 @@ def import_plan(
         session.add(revision)
         session.flush()
         _add_rows(session, revision.id, plan, earlier)
+        if then is not None:
+            then(document.id)
     return ImportResult(document.id, number, region, plan_year, True, len(plan.tasks), len(plan.indicators))
 
 

@@ -18,7 +18,7 @@ from bihuan.track import assign, board
 from bihuan.track.plans import find_task
 from bihuan.track.progress import ProgressInput, add_reports
 from bihuan.track.status import TaskStatus, statuses
-from bihuan.web.deps import Db, Me, check_csrf, require
+from bihuan.web.deps import MAX_ID, Db, Me, check_csrf, require
 
 
 class RowErrorOut(BaseModel):
@@ -76,7 +76,6 @@ router = APIRouter(
     prefix="/api/v1", tags=["bihuan"], responses=_errors(401, 413, 422, 503), route_class=_Route
 )
 Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
-MAX_ID = 2**31 - 1  # ids and task numbers above this exist nowhere (and fit no database column)
 PlanId = Annotated[int, InPath(description="计划编号（见 /plans）")]
 TaskNumber = Annotated[int, InPath(description="任务序号")]
 
@@ -284,8 +283,8 @@ def put_assignment(
 )
 def get_progress(request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber) -> list[ProgressOut]:
     _task(db, pid, number)
-    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
-    rows = queries.task_reports(db, pid, page.task.key)
+    found = board.require_task_access(db, pid, str(number), me)
+    rows = queries.task_reports(db, pid, found.key)
     return [ProgressOut(period=r.period, values=r.values, percent=r.percent, narrative=r.narrative, problems=r.problems,
                         next_steps=r.next_steps, author=r.author, created_at=_utc(r.created_at)) for r in rows]  # fmt: skip
 
@@ -303,9 +302,7 @@ def post_progress(
     require(me, "unit", "admin")
     check_csrf(request, x_csrf)
     _task(db, pid, number)
-    board.task_page(
-        db, pid, str(number), _today(request), me, request.app.state.settings.status
-    )  # access check
+    board.require_task_access(db, pid, str(number), me)
     row = ProgressInput(
         1, str(number), body.period, body.values, body.percent, body.narrative, body.problems, body.next_steps
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bihuan.track.users import Person, session_user
 
 COOKIE = "bihuan_session"
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL): beyond it nothing exists
 
 
 class LoginRequired(Exception):

@@ -24,10 +24,9 @@ from bihuan.track.progress import ProgressInput, add_reports, parse_period
 from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
-from bihuan.web.deps import COOKIE, Db, Me, NotAllowed, Viewer, check_csrf, require
+from bihuan.web.deps import COOKIE, MAX_ID, Db, Me, NotAllowed, Viewer, check_csrf, require
 from bihuan.web.jobs import extract_upload
 
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL); beyond it nothing exists
 ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -206,11 +205,7 @@ def import_form(request: Request, me: Me) -> HTMLResponse:
 async def import_upload(request: Request, db: Db, me: Me) -> RedirectResponse:
     require(me, "admin")
     db.close()  # hold no database connection while the body arrives and the worker reads it
-    limit = request.app.state.settings.max_upload_bytes
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit + 64 * 1024:
-        mb = request.app.state.settings.max_upload_mb
-        raise TrackError(f"文件超过上限 {mb:g} MB", f"upload over the {mb:g} MB limit")
+    limit = request.app.state.settings.max_upload_bytes  # the body as a whole: guard.py, before this
     form = await request.form(max_part_size=limit + 1)
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     upload = form.get("file")
