@@ -229,6 +229,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    email: Mapped[str | None] = mapped_column(String(300))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
@@ -257,8 +258,15 @@ class Notice(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     task_key: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    kind: Mapped[str] = mapped_column(String(10))  # 催办 | 督办
+    kind: Mapped[str] = mapped_column(String(10))  # 提醒 | 催办 | 督办
     text: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str | None] = mapped_column(String(10))  # 一般 | 重点 | 挂牌
+    answer_by: Mapped[dt.date | None] = mapped_column(Date)
+    copy_unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    copy_leader: Mapped[str | None] = mapped_column(String(100))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    draft: Mapped[bool] = mapped_column(Boolean, default=False)  # a rule's proposal, sent once approved
+    rule: Mapped[str | None] = mapped_column(String(40))  # the reminder rule that wrote it, if any
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
 
@@ -269,6 +277,7 @@ class NoticeAnswer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     text: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
 
@@ -329,3 +338,195 @@ class LoginEvent(Base):
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(10))
+
+
+# --- supervision (督导): 交办, 签收, requests, graded notices, attachments, contacts, reminders ---
+
+
+class CurrentPlan(Base):
+    """The office's choice of the plan everyone works on; the newest row holds. A newer import
+    never becomes the current plan by itself."""
+
+    __tablename__ = "current_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Handover(Base):
+    """交办: a task handed to its lead unit on a date, to be signed for by `sign_by`. Publishing
+    the 任务分解表 writes one row per assigned task; a change of lead unit writes a new row."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (Index("ix_handovers_task", "document_id", "task_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    task_key: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    handed_on: Mapped[dt.date] = mapped_column(Date)  # the 交办 date: reporting duty starts here
+    sign_by: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class HandoverSign(Base):
+    """签收: the unit signed for a handover (once)."""
+
+    __tablename__ = "handover_signs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Attachment(Base):
+    """A file a person attached (evidence, a notice's document). The bytes live content-addressed
+    under the data directory (by `sha256`); `mime` is sniffed from the bytes, never taken from
+    the browser."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_sha256", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class UnitRequest(Base):
+    """A unit's request on a task: 调整 (change of lead unit, optionally naming one), 延期 (a new
+    deadline) or 办结 (close the task, with evidence attachments)."""
+
+    __tablename__ = "unit_requests"
+    __table_args__ = (Index("ix_unit_requests_task", "document_id", "task_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    task_key: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # 调整 | 延期 | 办结
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    new_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class RequestDecision(Base):
+    """The office's answer to a request (once): accepted or refused, with a reason; accepting a
+    调整 names the new lead unit."""
+
+    __tablename__ = "request_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("unit_requests.id"), unique=True)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    new_lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class NoticeEvent(Base):
+    """A step in a notice's life other than an answer (answers are NoticeAnswer rows):
+    发出 (a rule's draft approved by the office), 签收, 退回 (with the reason), 办结."""
+
+    __tablename__ = "notice_events"
+    __table_args__ = (Index("ix_notice_events_notice", "notice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class UnitContact(Base):
+    """Where a unit's messages go; the newest row of a unit holds."""
+
+    __tablename__ = "unit_contacts"
+    __table_args__ = (Index("ix_unit_contacts_unit", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    email: Mapped[str | None] = mapped_column(String(300))
+    dingtalk_webhook: Mapped[str | None] = mapped_column(String(500))
+    dingtalk_secret: Mapped[str | None] = mapped_column(String(200))
+    wecom_webhook: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Reminder(Base):
+    """One message a rule (or a person's action) produced for someone, in the in-app 待办.
+    `dedupe` names the rule, the subject and the day, so a second run on the same day adds
+    nothing. Addressed to a unit, a user, or a leader by name."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_unit", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    day: Mapped[dt.date] = mapped_column(Date)  # the day the rule fired for
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    task_key: Mapped[str | None] = mapped_column(String(32))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    leader: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500))
+    why: Mapped[str] = mapped_column(Text)  # the rule, in words
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A reminder to deliver over one channel (email, dingtalk, wecom), written in the same
+    transaction as the reminder. Delivery state is the only thing updated in place; every
+    attempt is also a Delivery row. A sender claims rows with a lease (`claimed_by`,
+    `claimed_until`; FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "channel", "recipient", name="uq_outbox_reminder_channel"),
+        Index("ix_outbox_due", "sent_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id"))
+    channel: Mapped[str] = mapped_column(String(10))  # email | dingtalk | wecom
+    recipient: Mapped[str] = mapped_column(String(500))  # an address or a webhook URL
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # for the dingtalk secret
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    gave_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """One attempt to deliver an outbox message, and how it went."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_outbox", "outbox_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sender: Mapped[str] = mapped_column(String(100))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -3,6 +3,7 @@ kept as versions (assignments, unit profiles, progress) is its newest row."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -10,16 +11,23 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger.models import (
     Assignment,
+    CurrentPlan,
     Document,
+    Handover,
+    HandoverSign,
     IndicatorRow,
     Notice,
     NoticeAnswer,
+    NoticeEvent,
     ProgressReport,
     Publication,
+    RequestDecision,
     Revision,
     TaskRow,
     Unit,
+    UnitContact,
     UnitProfile,
+    UnitRequest,
 )
 
 
@@ -178,6 +186,119 @@ def report_versions(session: Session, document_id: int, key: str, period: str) -
 def stamp(session: Session) -> tuple[int | None, ...]:
     """Changes whenever anything a status depends on is added: the newest row of each table
     (rows are only ever added, so the newest ids tell whether anything changed). One query."""
-    models = (Revision, Assignment, ProgressReport, Notice, NoticeAnswer, Publication, UnitProfile)
+    models = (
+        Revision,
+        Assignment,
+        ProgressReport,
+        Notice,
+        NoticeAnswer,
+        Publication,
+        UnitProfile,
+        Handover,
+        HandoverSign,
+        UnitRequest,
+        RequestDecision,
+        NoticeEvent,
+        CurrentPlan,
+    )
     row = session.execute(select(*(select(func.max(m.id)).scalar_subquery() for m in models))).one()
     return tuple(row)
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+def current_plan_id(session: Session) -> int | None:
+    """The plan the office made current, if it chose one (see track for the fallback)."""
+    return session.scalar(select(CurrentPlan.document_id).order_by(CurrentPlan.id.desc()).limit(1))
+
+
+def current_handovers(session: Session, document_id: int, key: str | None = None) -> dict[str, Handover]:
+    """The newest handover (交办) of every task of a document (or of one task `key`)."""
+    scope = [Handover.document_id == document_id]
+    if key is not None:
+        scope.append(Handover.task_key == key)
+    newest = select(func.max(Handover.id)).where(*scope).group_by(Handover.task_key).scalar_subquery()
+    rows = session.scalars(select(Handover).where(Handover.id.in_(newest))).all()
+    return {h.task_key: h for h in rows}
+
+
+def handover_dates(session: Session, document_id: int, key: str | None = None) -> dict[str, dt.date]:
+    """The first 交办 date of every handed-over task: reporting duty starts on it."""
+    scope = [Handover.document_id == document_id]
+    if key is not None:
+        scope.append(Handover.task_key == key)
+    rows = session.execute(
+        select(Handover.task_key, func.min(Handover.handed_on)).where(*scope).group_by(Handover.task_key)
+    ).all()
+    return {k: d for k, d in rows}
+
+
+def signed_handovers(session: Session, handover_ids: Sequence[int]) -> dict[int, HandoverSign]:
+    """The 签收 of each of these handovers that has one."""
+    if not handover_ids:
+        return {}
+    rows = session.scalars(select(HandoverSign).where(HandoverSign.handover_id.in_(list(handover_ids))))
+    return {s.handover_id: s for s in rows}
+
+
+def unit_requests(
+    session: Session, document_id: int, key: str | None = None, kind: str | None = None
+) -> list[tuple[UnitRequest, RequestDecision | None]]:
+    """Requests (调整 / 延期 / 办结) on a document's tasks with their decision, oldest first."""
+    scope = [UnitRequest.document_id == document_id]
+    if key is not None:
+        scope.append(UnitRequest.task_key == key)
+    if kind is not None:
+        scope.append(UnitRequest.kind == kind)
+    rows = session.execute(
+        select(UnitRequest, RequestDecision)
+        .outerjoin(RequestDecision, RequestDecision.request_id == UnitRequest.id)
+        .where(*scope)
+        .order_by(UnitRequest.id)
+    ).all()
+    return [(r, d) for r, d in rows]
+
+
+def approved_deadlines(session: Session, document_id: int, key: str | None = None) -> dict[str, dt.date]:
+    """Per task, the deadline of its newest accepted 延期 request."""
+    out: dict[str, dt.date] = {}
+    for r, d in unit_requests(session, document_id, key, "延期"):
+        if d is not None and d.accepted and r.new_deadline is not None:
+            out[r.task_key] = r.new_deadline
+    return out
+
+
+def closed_tasks(session: Session, document_id: int, key: str | None = None) -> dict[str, RequestDecision]:
+    """Tasks whose 办结 request the office accepted (办结销号), with the decision."""
+    out: dict[str, RequestDecision] = {}
+    for r, d in unit_requests(session, document_id, key, "办结"):
+        if d is not None and d.accepted:
+            out.setdefault(r.task_key, d)
+    return out
+
+
+def notice_histories(
+    session: Session, notice_ids: Sequence[int]
+) -> dict[int, tuple[list[NoticeEvent], list[NoticeAnswer]]]:
+    """Each notice's events and answers, oldest first (two queries)."""
+    out: dict[int, tuple[list[NoticeEvent], list[NoticeAnswer]]] = {n: ([], []) for n in notice_ids}
+    if not notice_ids:
+        return out
+    ids = list(notice_ids)
+    for e in session.scalars(
+        select(NoticeEvent).where(NoticeEvent.notice_id.in_(ids)).order_by(NoticeEvent.id)
+    ):
+        out[e.notice_id][0].append(e)
+    for a in session.scalars(
+        select(NoticeAnswer).where(NoticeAnswer.notice_id.in_(ids)).order_by(NoticeAnswer.id)
+    ):
+        out[a.notice_id][1].append(a)
+    return out
+
+
+def unit_contacts(session: Session) -> dict[int, UnitContact]:
+    """The newest contact row of every unit that has one."""
+    newest = select(func.max(UnitContact.id)).group_by(UnitContact.unit_id).scalar_subquery()
+    rows = session.scalars(select(UnitContact).where(UnitContact.id.in_(newest))).all()
+    return {c.unit_id: c for c in rows}
