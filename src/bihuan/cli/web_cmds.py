@@ -86,7 +86,7 @@ def build_demo(path: Path, today: dt.date) -> int:
     from bihuan.extract import extract_text
     from bihuan.ledger import queries
     from bihuan.ledger.db import open_ledger
-    from bihuan.track import assign, board, directory, plans, progress
+    from bihuan.track import assign, board, directory, handover, plans, progress
     from bihuan.track.users import Person, add_user
 
     text = resources.files("bihuan.web").joinpath("demo/shixian-2022-report.txt").read_text("utf-8")
@@ -102,6 +102,8 @@ def build_demo(path: Path, today: dt.date) -> int:
             for name, role, unit in DEMO_USERS:
                 add_user(s, name, DEMO_PASSWORD, role, unit, "演示")
             board.set_published(s, doc, True, Person(0, "督查室", "admin", None, None))
+            # 交办 early in the plan year: reporting duty starts on this day
+            handover.publish(s, doc, dt.date(plan.document.plan_year, 1, 16), "督查室")
             rev = queries.latest_revision(s, doc)
             assert rev is not None
             inds = {i.iid: i for i in queries.indicators(s, rev.id)}
