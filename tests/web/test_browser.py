@@ -15,57 +15,27 @@ which turns the skip into a failure.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import threading
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import REPO, Server, Watch, api, artifacts, chromium, login, logout, serve, shot, table
 
-REPO = Path(__file__).resolve().parents[2]
 REPORT = REPO / "examples" / "shixian-2022-report.txt"
-ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
 TODAY = dt.date(2023, 7, 10)
 ADMIN, ADMIN_PW = "督查室", "admin-pass-2023"
 UNIT, UNIT_PW, UNIT_NAME = "发改局", "unit-pass-2023", "发展和改革局"
 PERIOD = "2023-07"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("BIHUAN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"the browser test is required (BIHUAN_REQUIRE_BROWSER=1) but {reason}", pytrace=False)
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@dataclass
-class Server:
-    url: str
-    db: Path
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real app under uvicorn in a thread, on a new ledger with just an admin and a unit user."""
-    import uvicorn
-
     from bihuan.ledger.db import open_ledger
     from bihuan.track import directory
     from bihuan.track.users import add_user
-    from bihuan.web.app import create_app
-    from bihuan.web.settings import WebSettings
 
     db = tmp_path_factory.mktemp("browser") / "ledger.db"
     ledger = open_ledger(str(db))
@@ -76,121 +46,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             add_user(s, UNIT, UNIT_PW, "unit", UNIT_NAME, "test")
     finally:
         ledger.close()
-
-    app = create_app(WebSettings(db=str(db), today=lambda: TODAY))
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
-                if r.status == 200 and r.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            srv.should_exit = True
-            pytest.fail("the web server did not answer /healthz within 60 s")
-        time.sleep(0.05)
-    try:
-        yield Server(url, db)
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(db, TODAY) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
 def shots() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    ignore = ARTIFACTS / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n!.gitignore\n", encoding="utf-8")
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
-    return ARTIFACTS
-
-
-# ---------------------------------------------------------------- helpers
-class Watch:
-    """Every response the browser got: a page that answered 5xx fails the test."""
-
-    def __init__(self) -> None:
-        self.bad: list[str] = []
-        self.posts: list[str] = []
-
-    def attach(self, context: Any) -> None:
-        context.on("response", self._response)
-        context.on("request", self._request)
-
-    def _response(self, response: Any) -> None:
-        if response.status >= 500:
-            self.bad.append(f"{response.status} {response.request.method} {response.url}")
-
-    def _request(self, request: Any) -> None:
-        if request.method == "POST":
-            self.posts.append(request.url)
-
-
-def shot(page: Any, folder: Path, name: str, at: Any = None, full: bool = False) -> None:
-    """A screenshot of the window (with `at` scrolled into view), or of the whole page."""
-    if at is not None:
-        at.scroll_into_view_if_needed()
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
-
-
-def table(page: Any, selector: str) -> list[list[str]]:
-    """The body rows of a table as lists of cell texts."""
-    rows: list[list[str]] = page.eval_on_selector(
-        selector,
-        "t => Array.from(t.tBodies[0].rows, r => Array.from(r.cells, c => c.innerText.trim()))",
-    )
-    return rows
-
-
-def login(page: Any, name: str, password: str) -> None:
-    page.goto("/login")
-    assert page.locator("h1").inner_text() == "登录"
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url("**/dashboard")
-    assert name in page.locator("header .who").inner_text()
-
-
-def logout(page: Any) -> None:
-    page.click("header form[action='/logout'] button")
-    page.wait_for_url("**/login")
-    assert page.locator("header .who").count() == 0
-    assert page.locator("header a[href='/login']").count() == 1
-
-
-def api(page: Any, path: str) -> Any:
-    """GET an API path with the page's cookies (the same session as the browser)."""
-    r = page.request.get(path)
-    assert r.status == 200, (path, r.status, r.text()[:200])
-    return r.json()
+    return artifacts()
 
 
 # ---------------------------------------------------------------- the loop
