@@ -32,6 +32,13 @@ MAX_NAME = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class NoSuchAttachment(TrackError):
+    """No attachment with this id, or one that belongs to no task (the web answers 404)."""
+
+    def __init__(self) -> None:
+        super().__init__("没有这个附件", "no such attachment")
+
+
 @dataclass(frozen=True, slots=True)
 class Upload:
     """A file as a person sent it: the name they gave it and its bytes."""
@@ -189,7 +196,7 @@ def attachment_for(session: Session, attachment_id: int, person: Person) -> Atta
     att = session.get(Attachment, attachment_id)
     tasks = _owners(session, attachment_id) if att is not None else []
     if att is None or not tasks:
-        raise TrackError("没有这个附件", "no such attachment")
+        raise NoSuchAttachment()
     for document_id, key in tasks:
         try:
             check_task_access(person, queries.current_assignments(session, document_id, key).get(key))

@@ -424,7 +424,7 @@ class TaskSupervision:
     can_sign: bool
     can_request: bool
     can_decide: bool
-    units: tuple[str, ...]  # unit names, for the office's choice of a new lead unit
+    units: tuple[str, ...]  # unit names: a proposed or a new lead unit (lead unit, office)
     max_files: int
     max_mb: float
 
@@ -452,6 +452,6 @@ def task_panel(
         current_deadline(session, document_id, task, a),
         bool(h and signed is None and person.role == "unit" and h.unit_id == person.unit_id),
         is_lead and not closed, person.role == "admin",
-        tuple(u.name for u in directory(session)) if person.role == "admin" else (),
+        tuple(u.name for u in directory(session)) if person.role == "admin" or is_lead else (),
         settings.attachment_max_files, settings.attachment_max_mb,
     )  # fmt: skip
