@@ -27,6 +27,7 @@ from bihuan.track.directory import directory, ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.handover import SuperviseSettings
 from bihuan.track.plans import import_plan
+from bihuan.track.supervise_views import request_lines, sign_lines, task_panel
 from bihuan.track.users import Person
 
 ON = dt.date(2022, 3, 1)  # a Tuesday
@@ -173,7 +174,7 @@ def test_sign_once_and_only_when_handed_over(s: Session, sample_plan: Plan) -> N
                           user="t")  # fmt: skip
     with pytest.raises(TrackError, match="尚未交办"):
         supervise.sign(s, 1, "3", lead)
-    lines = {x.task_number: x for x in supervise.sign_lines(s, 1)}
+    lines = {x.task_number: x for x in sign_lines(s, 1)}
     assert set(lines) == {1, 2}
     assert lines[1].signed is not None and not lines[2].signed
     assert lines[2].sign_by == dt.date(2022, 3, 4)  # three working days after Tuesday 1 March
@@ -191,9 +192,9 @@ def test_one_open_request_per_task_and_kind(s: Session, store: BlobStore) -> Non
         supervise.request_change(s, 1, "1", lead, "职能不符")
     supervise.decide(s, first.id, admin, False, "理由不足", ON)
     supervise.request_extension(s, 1, "1", lead, dt.date(2023, 4, 30), "补充理由", ON)
-    kinds = [(x.kind, x.state) for x in supervise.request_lines(s, 1)]
+    kinds = [(x.kind, x.state) for x in request_lines(s, 1)]
     assert kinds == [("延期", "已退回"), ("调整", "待审核"), ("延期", "待审核")]
-    assert [x.kind for x in supervise.request_lines(s, 1, state="待审核", kind="延期")] == ["延期"]
+    assert [x.kind for x in request_lines(s, 1, state="待审核", kind="延期")] == ["延期"]
 
 
 def test_decisions_once_and_refusal_needs_a_reason(s: Session) -> None:
@@ -252,7 +253,7 @@ def test_reassignment_keeps_milestones_and_hands_over_to_the_new_unit(s: Session
     with pytest.raises(Forbidden):
         supervise.request_extension(s, 1, "1", lead, dt.date(2023, 3, 31), "汛期", ON)
     supervise.sign(s, 1, "1", new)
-    panel = supervise.task_panel(s, 1, "1", admin, ON)
+    panel = task_panel(s, 1, "1", admin, ON)
     assert panel.handover_unit == NEW and panel.signed is not None and panel.requests[0].new_lead == NEW
 
 
@@ -279,7 +280,7 @@ def test_refusing_a_change_keeps_the_lead(s: Session) -> None:
     supervise.decide(s, r.id, who(s, "admin"), False, "职能相符，请继续牵头", ON)
     key = queries.tasks(s, 1)[0].key
     assert queries.current_assignments(s, 1)[key].lead_unit_id == unit_id(s, LEAD)
-    assert supervise.request_lines(s, 1)[0].state == "已退回"
+    assert request_lines(s, 1)[0].state == "已退回"
 
 
 def test_close_returned_then_accepted(s: Session, store: BlobStore) -> None:
@@ -295,10 +296,10 @@ def test_close_returned_then_accepted(s: Session, store: BlobStore) -> None:
     assert queries.closed_tasks(s, 1) == {key: d}
     with pytest.raises(TrackError, match="已办结销号"):
         supervise.request_extension(s, 1, "1", lead, dt.date(2023, 3, 31), "汛期", ON)
-    line = supervise.request_lines(s, 1, kind="办结")[-1]
+    line = request_lines(s, 1, kind="办结")[-1]
     assert [(a.name, a.mime) for a in line.attachments] == [("验收单.png", "image/png"), (
         "清单.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]  # fmt: skip
-    panel = supervise.task_panel(s, 1, "1", lead, ON)
+    panel = task_panel(s, 1, "1", lead, ON)
     assert panel.closed and not panel.can_request
 
 
@@ -470,5 +471,5 @@ def test_the_flow(db_url: str, sample_plan: Plan, tmp_path: Path, monkeypatch: p
         assert set(queries.closed_tasks(session, 1)) == {key1}
         assert queries.current_handovers(session, 1)[key2].unit_id == unit_id(session, NEW)
         assert len(files_in(tmp_path / "data")) == 1
-        kinds = [x.kind for x in supervise.request_lines(session, 1, state="已同意")]
+        kinds = [x.kind for x in request_lines(session, 1, state="已同意")]
         assert kinds == ["延期", "办结", "调整"]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from bihuan.ledger import queries
-from bihuan.track import attachments, handover, supervise
+from bihuan.track import attachments, handover, supervise, supervise_views
 from bihuan.track.directory import directory
 from bihuan.track.errors import TrackError
 from bihuan.track.handover import FILE_TYPES, SuperviseSettings
@@ -39,9 +39,9 @@ def _back(form: Any, default: str) -> str:
     return back if back.startswith("/") and not back.startswith("//") else default
 
 
-def task_panel(request: Request, db: Db, me: Any, pid: int, number: int) -> supervise.TaskSupervision:
+def task_panel(request: Request, db: Db, me: Any, pid: int, number: int) -> supervise_views.TaskSupervision:
     """The task page's 交办 / 签收 / requests part (pages.task_detail renders it)."""
-    return supervise.task_panel(db, pid, str(number), me, _today(request), _settings(request))
+    return supervise_views.task_panel(db, pid, str(number), me, _today(request), _settings(request))
 
 
 # ---------------------------------------------------------------- 交办 and 签收
@@ -159,8 +159,8 @@ def request_list(
         unit_id = next((u.id for u in units if unit in u.names), None)
         if unit_id is None:
             raise TrackError(f"单位名录中没有“{unit[:50]}”", "no such unit")
-    lines = supervise.request_lines(db, pid, kind=kind or None, unit_id=unit_id, state=state or None)
-    signs = supervise.sign_lines(db, pid)
+    lines = supervise_views.request_lines(db, pid, kind=kind or None, unit_id=unit_id, state=state or None)
+    signs = supervise_views.sign_lines(db, pid)
     today = _today(request)
     late = [x for x in signs if x.overdue(today)]
     return render(
