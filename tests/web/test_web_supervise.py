@@ -13,6 +13,7 @@ from web_helpers import (
     ADMIN,
     LEADER,
     PID,
+    TODAY,
     UNIT_USERS,
     Web,
     cooperating_task,
@@ -23,6 +24,7 @@ from web_helpers import (
     timeline,
 )
 
+from bihuan.cli.supervise_cmds import DEMO_PDF, demo_supervision
 from bihuan.ledger import queries
 from bihuan.ledger.models import Attachment, Handover, UnitRequest
 
@@ -246,3 +248,18 @@ def test_late_signs_and_the_office_list(web: Web) -> None:
     assert "没有符合条件的申请" in page
     error_page(admin.get("/admin/requests?kind=撤销"), 400, "申请类型须为")
     error_page(admin.get("/admin/requests?unit=没有的局"), 400, "单位名录中没有")
+
+
+def test_the_demos_supervision(web: Web) -> None:
+    """What `bihuan demo` can show (cli.supervise_cmds.demo_supervision): a pending extension and
+    a pending 办结销号 with a PDF, both in the office's list; the evidence downloads."""
+    with web.db() as s:
+        used = demo_supervision(s, PID, TODAY)
+    assert used["signed"] >= 2 and {"extension", "close"} <= set(used)
+    listed = web.as_(ADMIN).get("/admin/requests").text
+    assert listed.count('action="/requests/') == 2 and "竣工验收报告.pdf" in listed
+    att = int(re.search(r'href="/attachments/(\d+)"', listed).group(1))  # type: ignore[union-attr]
+    got = web.as_("住建局").get(f"/attachments/{att}")
+    assert got.status_code == 200 and got.content == DEMO_PDF
+    page = _page(web, "住建局", used["extension"])
+    assert "延期申请待督查室审核" in page and "已签收" in page

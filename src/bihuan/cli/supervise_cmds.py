@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from bihuan.cli.ledger_common import (
     session_for,
     user_name,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 PUBLISH_EPILOG = (
     "示例：\n· bihuan plan publish\n· bihuan plan publish --plan 2 --on 2023-01-16\n"
@@ -55,3 +58,46 @@ def plan_publish(
     typer.echo(f"此前已交办 {got.already} 项；尚未分配牵头单位 {got.unassigned} 项")
     if got.unassigned:
         typer.echo("未分配的任务不交办：先用 bihuan assign confirm 或 bihuan assign set 分配，再运行本命令")
+
+
+# A one-page PDF (the evidence the demo's 办结销号 request carries), written out by hand.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+DEMO_UNIT = ("住建局", "住房和城乡建设局")  # the demo user and the unit whose requests the demo shows
+
+
+def demo_supervision(session: Session, document_id: int, today: dt.date) -> dict[str, int]:
+    """What the demo shows of 签收 and requests: the 住建局 signs for its tasks but the last, asks
+    to extend its second task and to close its third (with a PDF), both waiting for the office.
+    Returns the task numbers used. Files go to the ledger's data directory."""
+    from bihuan.ledger import queries
+    from bihuan.track import supervise
+    from bihuan.track.attachments import Upload
+    from bihuan.track.users import Person
+
+    unit = next(u for u in queries.units(session) if u.name == DEMO_UNIT[1])
+    person = Person(0, DEMO_UNIT[0], "unit", unit.id, unit.name)
+    rev = queries.latest_revision(session, document_id)
+    assert rev is not None
+    lead = queries.current_assignments(session, document_id)
+    mine = [t for t in queries.tasks(session, rev.id) if (a := lead.get(t.key)) and a.lead_unit_id == unit.id]
+    for t in mine[:-1]:
+        supervise.sign(session, document_id, str(t.number), person)
+    out = {"signed": len(mine) - 1}
+    if len(mine) > 1:
+        t = mine[1]
+        now = supervise.current_deadline(session, document_id, t, lead.get(t.key))
+        new = max(today, now or today) + dt.timedelta(days=92)
+        supervise.request_extension(session, document_id, str(t.number), person, new,
+                                    "受雨季影响，主体工程需顺延三个月", today)  # fmt: skip
+        out["extension"] = t.number
+    if len(mine) > 2:
+        t = mine[2]
+        supervise.request_close(session, document_id, str(t.number), person,
+                                "已完成竣工验收，附验收报告", [Upload("竣工验收报告.pdf", DEMO_PDF)])  # fmt: skip
+        out["close"] = t.number
+    return out
