@@ -26,9 +26,11 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
-from web_helpers import ADMIN, LEADER, PID, REPORT, UNIT_USERS, Web, row_counts, tasks
+from web_helpers import ADMIN, LEADER, PID, REPORT, TODAY, UNIT_USERS, Web, row_counts, tasks
 
-from bihuan.track import board, drafts
+from bihuan.ledger import queries
+from bihuan.track import board, drafts, supervise
+from bihuan.track.attachments import Upload
 from bihuan.track.users import Person
 
 UNIT_A, UNIT_B = "发改局", "农业农村局"  # user names; their units are UNIT_USERS[...]
@@ -65,6 +67,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/public/{pid}"):                          (200,     200,    200,    200,    200),
     ("GET",  "/admin/logins"):                          ("login", 403,    403,    403,    200),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
+    # 督导: 交办, 签收, requests and decisions, attachments (supervise_pages.py)
+    ("POST", "/plans/{pid}/handover"):                  ("login", 403,    403,    403,    303),
+    ("POST", "/plans/{pid}/tasks/{number}/sign"):       ("login", 403,    303,    403,    403),
+    ("POST", "/plans/{pid}/tasks/{number}/requests"):   ("login", 403,    303,    403,    403),
+    ("POST", "/plans/{pid}/tasks/{number}/close"):      ("login", 403,    303,    403,    403),
+    ("POST", "/requests/{request_id}/decide"):          ("login", 403,    403,    403,    303),
+    ("GET",  "/admin/requests"):                        ("login", 403,    403,    403,    200),
+    ("GET",  "/attachments/{attachment_id}"):           ("login", 403,    200,    200,    200),
     # the JSON API: 401 without a session
     ("GET",  "/api/v1/plans"):                          (401,     200,    200,    200,    200),
     ("GET",  "/api/v1/plans/{pid}/tasks"):              (401,     200,    200,    200,    200),
@@ -95,8 +105,19 @@ FORMS: dict[str, dict[str, str]] = {
     "/plans/{pid}/tasks/{number}/notice": {"kind": "催办", "text": "请尽快报送"},
     "/notices/{notice_id}/answer": {"text": "已安排报送"},
     "/plans/{pid}/tasks/{number}/progress": {"period": "2023-07", "percent": "60", "narrative": "推进中"},
+    "/plans/{pid}/tasks/{number}/requests": {
+        "kind": "延期",
+        "new_deadline": "2024-06-30",
+        "reason": "受汛期影响",
+    },
+    "/plans/{pid}/tasks/{number}/close": {"reason": "已完成"},
+    "/requests/{request_id}/decide": {"accept": "0", "reason": "理由不充分"},
 }
-UPLOADS = {"/import": ("报告.txt", REPORT.read_bytes())}
+EVIDENCE = b"%PDF-1.4\n% evidence\n%%EOF\n"
+UPLOADS = {
+    "/import": ("报告.txt", REPORT.read_bytes()),
+    "/plans/{pid}/tasks/{number}/close": ("证明.pdf", EVIDENCE),
+}
 JSON: dict[str, dict[str, Any]] = {
     "/api/v1/plans/{pid}/tasks/{number}/assignment": {"leader": "某副县长"},
     "/api/v1/plans/{pid}/tasks/{number}/progress": {
@@ -134,7 +155,10 @@ Template = tuple[Path, dict[str, str], dict[str, str]]  # database file, session
 
 
 def _copy_db(src: Path, dst: Path) -> None:
+    """The database file and its attachments' directory beside it (see ledger/blobs.py)."""
     shutil.copyfile(src, dst)
+    if Path(f"{src}.files").is_dir():
+        shutil.copytree(f"{src}.files", f"{dst}.files", dirs_exist_ok=True)
     for suffix in ("-wal", "-shm"):
         if Path(f"{src}{suffix}").exists():
             shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
@@ -144,7 +168,8 @@ def _copy_db(src: Path, dst: Path) -> None:
 def matrix_template(
     demo_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> Template:
-    """The demo ledger (every demo user logged in) plus a draft and a notice to unit B."""
+    """The demo ledger (every demo user logged in) plus a draft and a notice to unit B, a pending
+    调整 request of unit B's and a returned 办结 request of unit B's with an attachment."""
     path = tmp_path_factory.mktemp("authz") / "demo.db"
     _copy_db(demo_template[0], path)
     web = Web(str(path), demo_template[1])
@@ -154,8 +179,14 @@ def matrix_template(
             d = drafts.start(s, REPORT.read_text("utf-8"), REPORT.name, "txt", ADMIN)
             admin = Person(1, ADMIN, "admin", None, None)
             n = board.send_notice(s, PID, str(task), "督办", "请说明进度", admin)
+            unit_b = next(u for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
+            b = Person(3, UNIT_B, "unit", unit_b.id, unit_b.name)
+            change = supervise.request_change(s, PID, str(task), b, "职能不符")
+            close = supervise.request_close(s, PID, str(task), b, "已完成", [Upload("证明.pdf", EVIDENCE)])
+            supervise.decide(s, close.id, admin, False, "请补充验收材料", TODAY)
         samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
-                   "action": "confirm"}  # fmt: skip
+                   "action": "confirm", "request_id": str(change.id),
+                   "attachment_id": str(close.attachment_ids[0])}  # fmt: skip
         return path, web.tokens, samples
     finally:
         web.close()

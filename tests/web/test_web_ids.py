@@ -36,6 +36,13 @@ ROUTES = [
     (UNIT, "POST", f"/plans/{PID}/tasks/{{x}}/progress"),
     (ADMIN, "POST", "/plans/{x}/tasks/1/progress"),
     (ADMIN, "GET", "/admin/logins?before={x}"),
+    (ADMIN, "POST", "/plans/{x}/handover"),
+    (UNIT, "POST", f"/plans/{PID}/tasks/{{x}}/sign"),
+    (UNIT, "POST", f"/plans/{PID}/tasks/{{x}}/requests"),
+    (UNIT, "POST", f"/plans/{PID}/tasks/{{x}}/close"),
+    (ADMIN, "POST", "/requests/{x}/decide"),
+    (ADMIN, "GET", "/admin/requests?plan={x}"),
+    (ADMIN, "GET", "/attachments/{x}"),
 ]
 
 IDS = [

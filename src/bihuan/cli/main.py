@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, web_cmds
+from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, supervise_cmds, web_cmds
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -26,6 +26,9 @@ app.command(
 )(extract_cmd.extract)
 
 
+ledger_cmds.plan_app.command("publish", cls=BihuanCommand, epilog=supervise_cmds.PUBLISH_EPILOG)(
+    supervise_cmds.plan_publish
+)
 for sub in (
     ledger_cmds.plan_app,
     ledger_cmds.units_app,

@@ -22,6 +22,7 @@ from bihuan.ledger.models import (
 from bihuan.track.errors import TrackError
 from bihuan.track.plans import find_task
 from bihuan.track.status import Settings, TaskStatus, statuses, task_status
+from bihuan.track.supervise_log import timeline_rows
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
 
@@ -234,6 +235,7 @@ def task_page(
         events.append(Event(n.created_at, n.kind, n.created_by, f"致 {names.get(n.unit_id, '?')}：{n.text}"))
         for ans in session.scalars(select(NoticeAnswer).where(NoticeAnswer.notice_id == n.id)):
             events.append(Event(ans.created_at, "答复", ans.created_by, ans.text))
+    events += [Event(*row) for row in timeline_rows(session, document_id, task.key, names)]
     events.sort(key=lambda e: e.when, reverse=True)
     return TaskPage(
         document_id,

@@ -19,10 +19,26 @@ from bihuan.ledger.models import Handover
 from bihuan.track.errors import TrackError
 from bihuan.track.tx import transaction
 
+# The evidence file types bihuan knows how to tell from their bytes (track/attachments.py), with
+# the type they are served as and the file name ending they are saved under.
+FILE_TYPES = {
+    "pdf": ("application/pdf", ".pdf"),
+    "png": ("image/png", ".png"),
+    "jpeg": ("image/jpeg", ".jpg"),
+    "gif": ("image/gif", ".gif"),
+    "webp": ("image/webp", ".webp"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SuperviseSettings:
     sign_working_days: int = 3
+    # evidence files (办结销号): the types allowed (sniffed from the bytes), size and count
+    attachment_types: tuple[str, ...] = ("pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx")
+    attachment_max_mb: float = 10.0
+    attachment_max_files: int = 5
 
     @classmethod
     def load(cls, path: Path | None = None) -> SuperviseSettings:
@@ -32,6 +48,8 @@ class SuperviseSettings:
             else:
                 text = path.read_text("utf-8")
             raw = tomllib.loads(text)
+            if "attachment_types" in raw:
+                raw["attachment_types"] = tuple(raw["attachment_types"])
             s = cls(**raw)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as e:
             raise TrackError(
@@ -39,7 +57,22 @@ class SuperviseSettings:
             ) from e
         if not 0 <= s.sign_working_days <= 60:
             raise TrackError("签收期限须在 0–60 个工作日之间", "sign_working_days must be 0-60")
+        unknown = [t for t in s.attachment_types if t not in FILE_TYPES]
+        if unknown:
+            raise TrackError(
+                f"不认识的附件类型：{'、'.join(map(str, unknown))}（可用 {'、'.join(FILE_TYPES)}）",
+                f"unknown attachment types {unknown}; known: {', '.join(FILE_TYPES)}",
+            )
+        if not 0 < s.attachment_max_mb <= 1024 or not 1 <= s.attachment_max_files <= 100:
+            raise TrackError(
+                "附件大小上限须在 0–1024 MB 之间，个数上限须在 1–100 之间",
+                "attachment_max_mb must be 0-1024 and attachment_max_files 1-100",
+            )
         return s
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return int(self.attachment_max_mb * 1024 * 1024)
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:

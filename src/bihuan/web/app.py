@@ -114,9 +114,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.views = ViewCache()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, pages
+    from bihuan.web import api, apidocs, pages, supervise_pages
 
     app.include_router(pages.router)
+    app.include_router(supervise_pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
 

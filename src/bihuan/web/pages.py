@@ -373,8 +373,10 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
     page = request.app.state.views.get(
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
     )
+    from bihuan.web.supervise_pages import task_panel  # it imports this module's helpers
+
     return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
-                  period=_month(_today(request)))  # fmt: skip
+                  period=_month(_today(request)), sup=task_panel(request, db, me, pid, number))  # fmt: skip
 
 
 @router.post("/plans/{pid}/tasks/{number}/notice")

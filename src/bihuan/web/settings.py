@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bihuan.ledger.db import Pool
+from bihuan.track.handover import SuperviseSettings
 from bihuan.track.logins import Throttle
 from bihuan.track.status import Settings
 
 KB = 1024
 MB = 1024 * KB
+EVIDENCE_PATH = re.compile(r"/plans/\d+/tasks/\d+/close")  # 办结销号 with its files (supervise_pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,8 @@ class WebSettings:
     import_workers: int = 2
     import_timeout_s: float = 60.0
     import_memory_mb: int = 1536
+    # 督导: the 签收 deadline and the evidence files' types, size and count (track/data/supervise.toml)
+    supervise: SuperviseSettings = field(default_factory=SuperviseSettings.load)
 
     @property
     def pool(self) -> Pool:
@@ -76,6 +81,9 @@ class WebSettings:
             return self.api_body_kb * KB
         if method == "POST" and path == "/import":
             return self.max_upload_bytes + self.upload_overhead_kb * KB
+        if method == "POST" and EVIDENCE_PATH.fullmatch(path):
+            files = self.supervise.attachment_max_bytes * self.supervise.attachment_max_files
+            return files + self.upload_overhead_kb * KB + self.form_body_kb * KB
         if path == "/login":
             return self.login_body_kb * KB
         return self.form_body_kb * KB
