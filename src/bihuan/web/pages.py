@@ -374,24 +374,7 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
     )
     return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
-                  period=_month(_today(request)))  # fmt: skip
-
-
-@router.post("/plans/{pid}/tasks/{number}/notice")
-async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    board.send_notice(db, pid, str(number), _form_text(form, "kind", 10), _form_text(form, "text", 2000), me)
-    return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
-
-
-@router.post("/notices/{notice_id}/answer")
-async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    board.answer_notice(db, notice_id, _form_text(form, "text", 2000), me)
-    back = _form_text(form, "back", 200)
-    return RedirectResponse(back if back.startswith("/plans/") else "/inbox", status_code=303)
+                  period=_month(day), today=day)  # fmt: skip
 
 
 # ---------------------------------------------------------------- inbox and progress
