@@ -168,4 +168,4 @@ def leader_page(
     view = todo.leader_view(db, me, pid, _today(request), request.app.state.settings.status, name)
     leaders = sorted({a.leader for a in queries.current_assignments(db, pid).values() if a.leader})
     return render(request, "leader.html", me, view=view, plans=queries.documents(db), pid=pid,
-                  leaders=leaders, name=name if me.role == "admin" else me.name)  # fmt: skip
+                  leaders=leaders, leader=name if me.role == "admin" else me.name)  # fmt: skip
