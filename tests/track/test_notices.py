@@ -412,6 +412,7 @@ def test_office_todo(s: Session) -> None:
     assert len(t.unsigned_late) == len(s.scalars(select(Handover)).all())  # nobody signed in the demo
     assert t.counts == {"to_review": 1, "drafts": 1, "requests": 1, "unsigned_late": len(t.unsigned_late),
                         "reminders": 0}  # fmt: skip
+    assert todo.todo_counts(s, OFFICE, TODAY) == t.total
 
 
 def test_leader_todo_and_view(s: Session) -> None:
@@ -421,6 +422,7 @@ def test_leader_todo_and_view(s: Session) -> None:
     in_state(s, number, "已办结")
     t = todo.todo(s, leader, TODAY, Settings())
     assert [v.notice.id for v in t.copies] == [open_.id] and t.total == 1
+    assert todo.todo_counts(s, leader, TODAY) == 1
     view = todo.leader_view(s, leader, PID, TODAY, Settings())
     assert [it.number for it in view.tasks] == [number]
     assert sum(view.lights.values()) == 1 and len(view.copies) == 2
@@ -473,3 +475,17 @@ def test_the_flow_on_postgresql(pg_url: str) -> None:
             assert todo.todo(s, unit, TODAY, Settings()).counts["returned"] == 0
     finally:
         opened.close()
+
+
+# ---------------------------------------------------------------- the demo's notices
+def test_the_demo_notices_cover_every_state(s: Session) -> None:
+    from bihuan.track import notice_demo
+
+    made = notice_demo.seed(s, PID, TODAY)
+    assert set(made) == set(NOTICE_STATES)
+    got = notices.views(s, s.scalars(select(Notice).order_by(Notice.id)).all(), TODAY)
+    assert {v.state for v in got} == set(NOTICE_STATES)
+    assert sum(v.overdue for v in got) == 1
+    assert {n for ids in made.values() for n in ids} == {v.notice.id for v in got}
+    office = todo.todo(s, OFFICE, TODAY, Settings())
+    assert (office.counts["to_review"], office.counts["drafts"]) == (1, 1)

@@ -250,16 +250,11 @@ def history(n: Notice, events: Sequence[NoticeEvent], answers: Sequence[NoticeAn
     return (first, *steps)
 
 
-def views(
-    session: Session, notices: Sequence[Notice], on: dt.date, *, names: bool = True
-) -> list[NoticeView]:
-    """Each notice with its state, history, names and task: five queries for any number (two
-    without the names and the task, which counting does not need)."""
+def views(session: Session, notices: Sequence[Notice], on: dt.date) -> list[NoticeView]:
+    """Each notice with its state, history, names and task: five queries for any number."""
     if not notices:
         return []
     hist = queries.notice_histories(session, [n.id for n in notices])
-    if not names:
-        return [_bare(n, *hist[n.id], on) for n in notices]
     unit_names = {u.id: u.name for u in queries.units(session)}
     docs = {n.document_id for n in notices}
     plans = {
@@ -296,15 +291,6 @@ def views(
             )
         )
     return out
-
-
-def _bare(
-    n: Notice, events: Sequence[NoticeEvent], answers: Sequence[NoticeAnswer], on: dt.date
-) -> NoticeView:
-    state = notice_state(n, events, answers)
-    return NoticeView(
-        n, state, notice_overdue(n, state, on), "", (), "", None, "", history(n, events, answers)
-    )
 
 
 def can_see(person: Person, n: Notice) -> bool:

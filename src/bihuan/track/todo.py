@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from bihuan.ledger.models import (
     Handover,
     HandoverSign,
     Notice,
+    NoticeAnswer,
     NoticeEvent,
     ProgressReport,
     Reminder,
@@ -34,6 +36,7 @@ from bihuan.ledger.models import (
     Unit,
     UnitRequest,
 )
+from bihuan.track.lifecycle import NoticeState, notice_state
 from bihuan.track.notices import NoticeView, views
 from bihuan.track.status import Settings, TaskFacts, TaskStatus, due_periods, statuses
 from bihuan.track.users import Person
@@ -99,24 +102,68 @@ REMINDER_DAYS = 14  # reminders of the last two weeks are listed
 REMINDER_LIMIT = 30
 
 
-def todo(session: Session, person: Person, on: dt.date, settings: Settings, *, full: bool = True) -> Todo:
-    """What `person` has to do on `on`; without `full`, only what the counts need (no names, no
-    task texts, no reminders: fewer queries, for the badge)."""
+def todo(session: Session, person: Person, on: dt.date, settings: Settings) -> Todo:
+    """What `person` has to do on `on`, with counts."""
     if person.role == "unit" and person.unit_id is not None:
-        t = _unit(session, person.unit_id, on, settings, full)
+        t = _unit(session, person.unit_id, on, settings)
     elif person.role == "admin":
-        t = _office(session, on, full)
+        t = _office(session, on)
     else:
-        t = _leader(session, person, on, full)
-    if full:
-        got = tuple(_reminders(session, person, on))
-        t = replace(t, reminders=got, counts={**t.counts, "reminders": len(got)})
-    return t
+        t = _leader(session, person, on)
+    got = tuple(_reminders(session, person, on))
+    return replace(t, reminders=got, counts={**t.counts, "reminders": len(got)})
+
+
+UNIT_ACTS: tuple[NoticeState, ...] = ("待签收", "已签收", "已退回")
+OFFICE_ACTS: tuple[NoticeState, ...] = ("已答复", "待发出")
 
 
 def todo_counts(session: Session, person: Person, on: dt.date, settings: Settings | None = None) -> int:
-    """The nav badge: how many things this person has to act on."""
-    return todo(session, person, on, settings or Settings(), full=False).total
+    """The nav badge: `todo(...).total` without building the lists (notice states from plain
+    columns, the office's requests and late handovers counted in SQL)."""
+    if person.role == "unit" and person.unit_id is not None:
+        to_sign, due = _unit_tasks(session, person.unit_id, on, settings or Settings())
+        states = _states(session, Notice.unit_id == person.unit_id)
+        return len(to_sign) + len(due) + sum(st in UNIT_ACTS for st in states)
+    if person.role == "admin":
+        pending = session.scalar(
+            select(func.count())
+            .select_from(UnitRequest)
+            .outerjoin(RequestDecision, RequestDecision.request_id == UnitRequest.id)
+            .where(RequestDecision.id.is_(None))
+        )
+        late = session.scalar(select(func.count()).select_from(Handover).where(*_late_handovers(on)))
+        return sum(st in OFFICE_ACTS for st in _states(session)) + (pending or 0) + (late or 0)
+    return sum(st != "待发出" for st in _states(session, Notice.copy_leader == person.name))
+
+
+def _states(session: Session, *scope: ColumnElement[bool]) -> list[NoticeState]:
+    """The state of each open notice in `scope`, read from plain columns (three queries)."""
+    closed = select(NoticeEvent.notice_id).where(NoticeEvent.action == "办结")
+    open_ids = select(Notice.id).where(*scope, Notice.id.not_in(closed))
+    notes = session.execute(select(Notice.id, Notice.draft).where(Notice.id.in_(open_ids))).all()
+    events: dict[int, list[Any]] = {n.id: [] for n in notes}
+    answers: dict[int, list[Any]] = {n.id: [] for n in notes}
+    for e in session.execute(
+        select(NoticeEvent.notice_id, NoticeEvent.id, NoticeEvent.action, NoticeEvent.created_at).where(
+            NoticeEvent.notice_id.in_(open_ids)
+        )
+    ):
+        events[e.notice_id].append(e)
+    for a in session.execute(
+        select(NoticeAnswer.notice_id, NoticeAnswer.id, NoticeAnswer.created_at).where(
+            NoticeAnswer.notice_id.in_(open_ids)
+        )
+    ):
+        answers[a.notice_id].append(a)
+    return [notice_state(cast(Notice, n), events[n.id], answers[n.id]) for n in notes]
+
+
+def _late_handovers(on: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """Current handovers nobody signed for by their sign_by date."""
+    newest = select(func.max(Handover.id)).group_by(Handover.document_id, Handover.task_key)
+    signed = select(HandoverSign.handover_id)
+    return (Handover.id.in_(newest.scalar_subquery()), Handover.id.not_in(signed), Handover.sign_by < on)
 
 
 # ---------------------------------------------------------------- a unit
@@ -156,7 +203,10 @@ def _gone(doc: int) -> TaskItem:
     return TaskItem(doc, 0, "（该任务已不在计划的最新版本中）", "")
 
 
-def _unit(session: Session, unit_id: int, on: dt.date, s: Settings, full: bool) -> Todo:
+def _unit_tasks(
+    session: Session, unit_id: int, on: dt.date, s: Settings
+) -> tuple[tuple[ToSign, ...], tuple[ReportDue, ...]]:
+    """The unit's handed-over tasks still to sign for, and those with reports due."""
     newest = select(func.max(Handover.id)).group_by(Handover.document_id, Handover.task_key)
     first = (
         select(Handover.document_id, Handover.task_key, func.min(Handover.handed_on).label("first"))
@@ -177,14 +227,19 @@ def _unit(session: Session, unit_id: int, on: dt.date, s: Settings, full: bool) 
         for h, signed, _ in handed
         if signed is None and (h.document_id, h.task_key) in tasks
     )
-    due = _reports_due(session, unit_id, handed, tasks, on, s)
-    notes = views(session, _open_notices(session, Notice.unit_id == unit_id), on, names=full)
+    to_sign = tuple(sorted(to_sign, key=lambda x: (x.sign_by, x.task.number)))
+    return to_sign, _reports_due(session, unit_id, handed, tasks, on, s)
+
+
+def _unit(session: Session, unit_id: int, on: dt.date, s: Settings) -> Todo:
+    to_sign, due = _unit_tasks(session, unit_id, on, s)
+    notes = views(session, _open_notices(session, Notice.unit_id == unit_id), on)
     by_state: dict[str, list[NoticeView]] = {}
     for v in notes:
         by_state.setdefault(v.state, []).append(v)
     t = Todo(
         "unit",
-        to_sign=tuple(sorted(to_sign, key=lambda x: (x.sign_by, x.task.number))),
+        to_sign=to_sign,
         notices_to_sign=tuple(by_state.get("待签收", ())),
         notices_to_answer=tuple(by_state.get("已签收", ())),
         returned=tuple(by_state.get("已退回", ())),
@@ -270,8 +325,8 @@ def _reports_due(
 
 
 # ---------------------------------------------------------------- the office
-def _office(session: Session, on: dt.date, full: bool) -> Todo:
-    notes = views(session, _open_notices(session), on, names=full)
+def _office(session: Session, on: dt.date) -> Todo:
+    notes = views(session, _open_notices(session), on)
     review = tuple(v for v in notes if v.state == "已答复")
     drafts = tuple(v for v in notes if v.state == "待发出")
     pending = session.execute(
@@ -281,14 +336,9 @@ def _office(session: Session, on: dt.date, full: bool) -> Todo:
         .where(RequestDecision.id.is_(None))
         .order_by(UnitRequest.id)
     ).all()
-    newest = select(func.max(Handover.id)).group_by(Handover.document_id, Handover.task_key)
-    late = session.scalars(
-        select(Handover)
-        .outerjoin(HandoverSign, HandoverSign.handover_id == Handover.id)
-        .where(Handover.id.in_(newest.scalar_subquery()), HandoverSign.id.is_(None), Handover.sign_by < on)
-    ).all()
+    late = session.scalars(select(Handover).where(*_late_handovers(on)).order_by(Handover.id)).all()
     pairs = {(r.document_id, r.task_key) for r, _ in pending} | {(h.document_id, h.task_key) for h in late}
-    tasks = _tasks(session, pairs) if full else {}
+    tasks = _tasks(session, pairs)
     requests = tuple(
         PendingRequest(r.id, r.kind, unit, r.reason, _found(tasks, r.document_id, r.task_key), r.created_at)
         for r, unit in pending
@@ -305,8 +355,8 @@ def _office(session: Session, on: dt.date, full: bool) -> Todo:
 
 
 # ---------------------------------------------------------------- a leader
-def _leader(session: Session, person: Person, on: dt.date, full: bool) -> Todo:
-    notes = views(session, _open_notices(session, Notice.copy_leader == person.name), on, names=full)
+def _leader(session: Session, person: Person, on: dt.date) -> Todo:
+    notes = views(session, _open_notices(session, Notice.copy_leader == person.name), on)
     copies = tuple(v for v in notes if v.state != "待发出")
     return Todo("leader", copies=copies, counts={"copies": len(copies)})
 
