@@ -489,3 +489,38 @@ def test_the_demo_notices_cover_every_state(s: Session) -> None:
     assert {n for ids in made.values() for n in ids} == {v.notice.id for v in got}
     office = todo.todo(s, OFFICE, TODAY, Settings())
     assert (office.counts["to_review"], office.counts["drafts"]) == (1, 1)
+
+
+def test_two_people_at_once_move_a_notice_once_on_postgresql(pg_url: str) -> None:
+    """Both try to sign at the same moment: the notice row is locked, so one signs and the other
+    is told it is signed already (no second 签收 row)."""
+    import threading
+
+    build_demo(pg_url, TODAY)  # type: ignore[arg-type]
+    opened = open_ledger(pg_url)
+    try:
+        with opened.sessions() as s:
+            n = send(s, a_task(s))
+            unit = PEOPLE["addressed"](s)
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def sign() -> None:
+            with opened.sessions() as mine:
+                start.wait()
+                try:
+                    notices.sign(mine, n.id, unit)
+                    outcomes.append("signed")
+                except TrackError as e:
+                    outcomes.append(e.zh)
+
+        threads = [threading.Thread(target=sign) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcomes) == ["signed", "这条通知已签收，不能签收"]
+        with opened.sessions() as s:
+            assert len(s.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == n.id)).all()) == 1
+    finally:
+        opened.close()

@@ -247,3 +247,30 @@ def test_every_page_shows_the_badge(web: Web) -> None:
     for path in ("/dashboard", "/inbox", "/notices", f"/plans/{PID}/tasks/1", "/public"):
         assert badge(unit.get(path).text) == n, path
     assert badge(web.anon().get("/public").text) == 0
+
+
+def test_the_badge_costs_one_query_while_the_ledger_is_unchanged(web: Web) -> None:
+    """The nav badge is cached by the ledger's stamp: a second page render asks only the stamp."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import event
+
+    from bihuan.track.users import Person
+    from bihuan.web.badge import todo_badge
+
+    with web.db() as s:
+        task = led_task(s, UNIT_USERS[UNIT])
+    nid = send(web, task.number)
+    with web.db() as s:
+        notice = s.get(Notice, nid)
+    assert notice is not None
+    person = Person(3, UNIT, "unit", notice.unit_id, UNIT_USERS[UNIT])
+    statements: list[str] = []
+    engine = web.app.state.ledger.engine
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with web.db() as s:
+        request = SimpleNamespace(app=web.app, state=SimpleNamespace(person=person, db=s))
+        first = todo_badge(request)  # type: ignore[arg-type]
+        statements.clear()
+        assert todo_badge(request) == first and first["todo_count"] > 0  # type: ignore[arg-type]
+        assert len(statements) == 1
