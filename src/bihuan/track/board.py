@@ -18,7 +18,7 @@ from bihuan.ledger.models import (
     TaskRow,
 )
 from bihuan.track.errors import Forbidden, TrackError
-from bihuan.track.notices import NoticeView, task_notices
+from bihuan.track.notice_views import NoticeView, task_notices
 from bihuan.track.plans import find_task
 from bihuan.track.status import Settings, TaskStatus, statuses, task_status
 from bihuan.track.tx import transaction

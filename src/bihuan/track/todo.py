@@ -37,7 +37,7 @@ from bihuan.ledger.models import (
     UnitRequest,
 )
 from bihuan.track.lifecycle import NoticeState, notice_state
-from bihuan.track.notices import NoticeView, views
+from bihuan.track.notice_views import NoticeView, views
 from bihuan.track.status import Settings, TaskFacts, TaskStatus, due_periods, statuses
 from bihuan.track.users import Person
 
