@@ -28,8 +28,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 from web_helpers import ADMIN, LEADER, PID, REPORT, TODAY, UNIT_USERS, Web, row_counts, tasks
 
-from bihuan.ledger import queries
-from bihuan.track import board, drafts, supervise
+from bihuan.ledger.models import Notice
+from bihuan.track import drafts, notices, supervise
 from bihuan.track.attachments import Upload
 from bihuan.track.users import Person
 
@@ -61,6 +61,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/plans/{pid}/tasks/{number}"):            ("login", 403,    200,    200,    200),
     ("POST", "/plans/{pid}/tasks/{number}/notice"):     ("login", 403,    403,    403,    303),
     ("POST", "/notices/{notice_id}/answer"):            ("login", 403,    303,    403,    403),
+    ("POST", "/notices/{notice_id}/sign"):              ("login", 403,    303,    403,    403),
+    ("POST", "/notices/{notice_id}/return"):            ("login", 403,    403,    403,    303),
+    ("POST", "/notices/{notice_id}/close"):             ("login", 403,    403,    403,    303),
+    ("POST", "/notices/{notice_id}/approve"):           ("login", 403,    403,    403,    303),
+    ("GET",  "/notices"):                               ("login", 200,    200,    200,    200),
+    ("GET",  "/notices/{notice_id}"):                   ("login", 403,    200,    200,    200),
+    ("GET",  "/todo"):                                  ("login", 200,    200,    200,    200),
+    ("GET",  "/leader"):                                ("login", 403,    403,    200,    200),
     ("GET",  "/inbox"):                                 ("login", 200,    200,    403,    200),
     ("POST", "/plans/{pid}/tasks/{number}/progress"):   ("login", 403,    303,    403,    303),
     ("GET",  "/public"):                                (200,     200,    200,    200,    200),
@@ -102,8 +110,10 @@ FORMS: dict[str, dict[str, str]] = {
     "/import/{draft_id}/{action}": {"region": "", "year": ""},
     "/plans/{pid}/assign/confirm": {"task": "{number}"},
     "/plans/{pid}/tasks/{number}/assign": {"lead": UNIT_USERS[UNIT_B], "leader": "某副县长"},
-    "/plans/{pid}/tasks/{number}/notice": {"kind": "催办", "text": "请尽快报送"},
+    "/plans/{pid}/tasks/{number}/notice": {"kind": "催办", "text": "请尽快报送", "answer_by": "2023-07-20"},
     "/notices/{notice_id}/answer": {"text": "已安排报送"},
+    "/notices/{notice_id}/return": {"reason": "答复不具体"},
+    "/notices/{notice_id}/close": {"text": "同意办结"},
     "/plans/{pid}/tasks/{number}/progress": {"period": "2023-07", "percent": "60", "narrative": "推进中"},
     "/plans/{pid}/tasks/{number}/requests": {
         "kind": "延期",
@@ -178,13 +188,29 @@ def matrix_template(
             task = _b_task(s)
             d = drafts.start(s, REPORT.read_text("utf-8"), REPORT.name, "txt", ADMIN)
             admin = Person(1, ADMIN, "admin", None, None)
-            n = board.send_notice(s, PID, str(task), "督办", "请说明进度", admin)
-            unit_b = next(u for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
-            b = Person(3, UNIT_B, "unit", unit_b.id, unit_b.name)
+            n = notices.send(s, PID, str(task), "督办", "重点", "请说明进度", TODAY, admin, today=TODAY)
+            answered = notices.send(s, PID, str(task), "催办", "一般", "请报送", TODAY, admin, today=TODAY)
+            b = Person(2, UNIT_B, "unit", answered.unit_id, UNIT_USERS[UNIT_B])
+            notices.answer(s, answered.id, "已报送", b)
+            draft = Notice(
+                document_id=PID,
+                task_key=n.task_key,
+                unit_id=n.unit_id,
+                kind="督办",
+                grade="重点",
+                text="规则草稿",
+                answer_by=TODAY,
+                draft=True,
+                rule="test",
+                created_by="规则",
+            )
+            s.add(draft)
+            s.commit()
             change = supervise.request_change(s, PID, str(task), b, "职能不符")
             close = supervise.request_close(s, PID, str(task), b, "已完成", [Upload("证明.pdf", EVIDENCE)])
             supervise.decide(s, close.id, admin, False, "请补充验收材料", TODAY)
         samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
+                   "answered_id": str(answered.id), "draft_notice_id": str(draft.id),
                    "action": "confirm", "request_id": str(change.id),
                    "attachment_id": str(close.attachment_ids[0])}  # fmt: skip
         return path, web.tokens, samples
@@ -208,7 +234,18 @@ def matrix_web(
     return make_web(str(tmp_path / "ledger.db"), tokens), samples
 
 
-def _fill(template: str, samples: dict[str, str]) -> str:
+# Routes whose {notice_id} is another sample notice: one the unit answered (for the office to
+# return or close) and a rule's draft (for the office to approve).
+NOTICE_SAMPLE = {
+    "/notices/{notice_id}/return": "answered_id",
+    "/notices/{notice_id}/close": "answered_id",
+    "/notices/{notice_id}/approve": "draft_notice_id",
+}
+
+
+def _fill(template: str, samples: dict[str, str], route: str | None = None) -> str:
+    if route in NOTICE_SAMPLE:
+        samples = {**samples, "notice_id": samples[NOTICE_SAMPLE[route]]}
     return template.format(**samples)
 
 
@@ -232,7 +269,7 @@ def _send(
     web: Web, role: str, method: str, template: str, samples: dict[str, str], csrf: bool = True
 ) -> httpx.Response:
     client = _client(web, role)
-    url = _fill(template, samples)
+    url = _fill(template, samples, template)
     if method == "GET":
         return client.get(url, follow_redirects=False)  # type: ignore[no-any-return]
     token = _csrf(client) if csrf else None

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from web_helpers import ADMIN, LEADER, PID, REPORT, Web, api_csrf, error_page, row_counts
+from web_helpers import ADMIN, LEADER, PID, REPORT, TODAY, Web, api_csrf, error_page, row_counts
 
 from bihuan.ledger.models import WebSession
-from bihuan.track import board, drafts
+from bihuan.track import board, drafts, notices
 from bihuan.track.users import Person
 
 TOKENS = ["absent", "empty", "forged", "another session's", "right"]
@@ -28,7 +28,12 @@ ROUTES = [
     ),
     (f"/plans/{PID}/assign/confirm", ADMIN, {"task": "1"}, False),
     (f"/plans/{PID}/tasks/1/assign", ADMIN, {"lead": "财政局", "leader": "某副县长"}, False),
-    (f"/plans/{PID}/tasks/1/notice", ADMIN, {"kind": "催办", "text": "请报送进度"}, False),
+    (
+        f"/plans/{PID}/tasks/1/notice",
+        ADMIN,
+        {"kind": "催办", "text": "请报送进度", "answer_by": "2023-07-20"},
+        False,
+    ),
     ("/notices/{notice}/answer", "发改局", {"text": "已报送"}, False),
     (
         f"/plans/{PID}/tasks/1/progress",
@@ -54,7 +59,8 @@ def _fixtures(web: Web) -> dict[str, int]:
     """A draft to correct and a notice to answer (task 1 is led by 发展和改革局)."""
     with web.db() as s:
         d = drafts.start(s, REPORT.read_text("utf-8"), REPORT.name, "txt", ADMIN)
-        n = board.send_notice(s, PID, "1", "催办", "请报送", Person(1, ADMIN, "admin", None, None))
+        admin = Person(1, ADMIN, "admin", None, None)
+        n = notices.send(s, PID, "1", "催办", "一般", "请报送", TODAY, admin, today=TODAY)
         return {"draft": d.id, "notice": n.id}
 
 

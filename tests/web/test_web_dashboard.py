@@ -139,7 +139,12 @@ def _write_internal_text(web: Web) -> int:
     assert r.json() == {"saved": 1}
     office.post(
         f"/plans/{PID}/tasks/{task.number}/notice",
-        data={"csrf_token": api_csrf(office), "kind": "督办", "text": SECRETS["notice"]},
+        data={
+            "csrf_token": api_csrf(office),
+            "kind": "督办",
+            "text": SECRETS["notice"],
+            "answer_by": "2023-07-20",
+        },
     )
     page = unit.get(f"/plans/{PID}/tasks/{task.number}").text
     notice_id = re.search(r'action="/notices/(\d+)/answer"', page)

@@ -68,7 +68,12 @@ def test_notices_and_answers_are_text(web: Web) -> None:
     office, unit = web.as_(ADMIN), web.as_("农业农村局")
     office.post(
         f"/plans/1/tasks/{task.number}/notice",
-        data={"csrf_token": api_csrf(office), "kind": "催办", "text": f"请报送{SCRIPT}"},
+        data={
+            "csrf_token": api_csrf(office),
+            "kind": "催办",
+            "text": f"请报送{SCRIPT}",
+            "answer_by": "2023-07-20",
+        },
     )
     page = unit.get(f"/plans/1/tasks/{task.number}").text
     answer = next(f for f in forms(page) if f.action.startswith("/notices/"))

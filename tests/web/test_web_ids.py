@@ -10,7 +10,7 @@ import re
 import pytest
 from web_helpers import ADMIN, PID, Web, api_csrf, row_counts
 
-from bihuan.web import pages
+from bihuan.web import notice_pages, pages
 
 HUGE = "99999999999999999999"
 PAST_INT = str(2**31)  # one past PostgreSQL's INTEGER
@@ -25,6 +25,13 @@ ROUTES = [
     (ADMIN, "POST", "/import/{x}/confirm"),
     (ADMIN, "POST", "/import/{x}/figure"),
     (UNIT, "POST", "/notices/{x}/answer"),
+    (UNIT, "POST", "/notices/{x}/sign"),
+    (ADMIN, "POST", "/notices/{x}/return"),
+    (ADMIN, "POST", "/notices/{x}/close"),
+    (ADMIN, "POST", "/notices/{x}/approve"),
+    (ADMIN, "GET", "/notices/{x}"),
+    (ADMIN, "GET", "/notices?plan={x}"),
+    (ADMIN, "GET", "/leader?plan={x}"),
     (ADMIN, "GET", "/plans/{x}/assign"),
     (ADMIN, "POST", "/plans/{x}/assign/confirm"),
     (ADMIN, "POST", "/plans/{x}/publish"),
@@ -69,7 +76,17 @@ def test_an_impossible_or_malformed_id_is_404_or_422_never_500(
     status: int,
 ) -> None:
     client = ro_web.as_(who) if who else ro_web.anon()
-    data = {"csrf_token": api_csrf(client), "text": "x", "kind": "催办"} if method == "POST" else None
+    data = (
+        {
+            "csrf_token": api_csrf(client),
+            "text": "x",
+            "kind": "催办",
+            "answer_by": "2023-07-20",
+            "reason": "x",
+        }
+        if method == "POST"
+        else None
+    )
     with ro_web.db() as s:
         before = row_counts(s)
     with caplog.at_level(logging.WARNING):
@@ -91,7 +108,7 @@ def test_the_largest_possible_id_is_an_ordinary_miss(ro_web: Web) -> None:
 def _page_routes() -> list[tuple[str, str]]:
     """(method, path) of every page route with a parameter in its path, from the route table."""
     out = []
-    for route in pages.router.routes:
+    for route in [*pages.router.routes, *notice_pages.router.routes]:
         path, methods = getattr(route, "path", ""), getattr(route, "methods", None) or set()
         if "{" in path:
             out += [(m, path) for m in sorted(methods) if m != "HEAD"]

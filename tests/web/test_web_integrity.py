@@ -49,7 +49,10 @@ def test_the_office_does_not_answer_a_notice_it_sent_to_a_unit(web: Web) -> None
         task = led_task(s, UNIT)
     office, unit = web.as_(ADMIN), web.as_(UNIT)
     path = f"/plans/{PID}/tasks/{task.number}"
-    office.post(f"{path}/notice", data={"csrf_token": api_csrf(office), "kind": "催办", "text": "请报送"})
+    office.post(
+        f"{path}/notice",
+        data={"csrf_token": api_csrf(office), "kind": "催办", "text": "请报送", "answer_by": "2023-07-20"},
+    )
     with web.db() as s:
         notice = s.scalars(select(Notice)).one()
         before = row_counts(s)

@@ -229,8 +229,9 @@ def test_notice_is_sent_answered_and_on_the_timeline_newest_first(web: Web) -> N
     page = office.get(f"/plans/{PID}/tasks/{task.number}").text
     assert f"发送给 {UNIT}" in page
     notice = form(page, f"/plans/{PID}/tasks/{task.number}/notice")
-    assert notice.options["kind"] == ["催办", "督办"]
-    data = {**notice.fields, "kind": "催办", "text": "请于本周五前报送6月进度"}
+    assert notice.options["kind"] == ["提醒", "催办", "督办"]
+    assert notice.options["grade"] == ["一般", "重点", "挂牌"]
+    data = {**notice.fields, "kind": "催办", "text": "请于本周五前报送6月进度", "answer_by": "2023-07-14"}
     r = office.post(f"/plans/{PID}/tasks/{task.number}/notice", data=data, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/plans/{PID}/tasks/{task.number}"
     with web.db() as s:
@@ -265,10 +266,10 @@ def test_notice_is_sent_answered_and_on_the_timeline_newest_first(web: Web) -> N
         ("发改局", "answer", "我来答复", 403, "只有被通知的单位可以答复"),
         (LEADER, "answer", "领导答复", 403, "只有被通知的单位可以答复"),
         (UNIT, "answer", "   ", 400, "答复不能为空"),
-        (UNIT, "notice", "单位给自己发催办", 403, "只有督查室可以发催办、督办"),
-        (LEADER, "notice", "领导发催办", 403, "只有督查室可以发催办、督办"),
+        (UNIT, "notice", "单位给自己发催办", 403, "只有督查室可以发提醒、催办、督办"),
+        (LEADER, "notice", "领导发催办", 403, "只有督查室可以发提醒、催办、督办"),
         (ADMIN, "notice", "", 400, "通知内容不能为空"),
-        (ADMIN, "kind", "表扬一下", 400, "通知类型须为 催办 或 督办"),
+        (ADMIN, "kind", "表扬一下", 400, "类型须为 提醒、催办、督办 之一"),
         (ADMIN, "missing notice", "答复", 400, "没有这条通知"),
         (ADMIN, "answer", "督查室代答", 403, "只有被通知的单位可以答复"),  # it was sent to a unit
     ],
@@ -280,7 +281,7 @@ def test_notice_rules(web: Web, who: str, target: str, text: str, status: int, p
     csrf = api_csrf(office)
     office.post(
         f"/plans/{PID}/tasks/{task.number}/notice",
-        data={"csrf_token": csrf, "kind": "督办", "text": "请加快进度"},
+        data={"csrf_token": csrf, "kind": "督办", "text": "请加快进度", "answer_by": "2023-07-20"},
     )
     with web.db() as s:
         notice_id = s.scalars(select(Notice)).one().id
@@ -294,7 +295,8 @@ def test_notice_rules(web: Web, who: str, target: str, text: str, status: int, p
     else:
         kind = "督办" if target == "notice" else text
         r = client.post(
-            f"/plans/{PID}/tasks/{task.number}/notice", data={"csrf_token": csrf, "kind": kind, "text": text}
+            f"/plans/{PID}/tasks/{task.number}/notice",
+            data={"csrf_token": csrf, "kind": kind, "text": text, "answer_by": "2023-07-20"},
         )
     error_page(r, status, phrase)
     with web.db() as s:

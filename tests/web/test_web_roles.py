@@ -122,8 +122,8 @@ def _writes(number: int) -> list[tuple[str, dict[str, str], str]]:
         (f"/plans/{PID}/tasks/{number}/assign", {"lead": "财政局", "leader": "某副县长"}, "没有权限"),
         (
             f"/plans/{PID}/tasks/{number}/notice",
-            {"kind": "催办", "text": "请尽快报送"},
-            "只有督查室可以发催办、督办",
+            {"kind": "催办", "text": "请尽快报送", "answer_by": "2023-07-20"},
+            "只有督查室可以发提醒、催办、督办",
         ),
         (f"/plans/{PID}/publish", {"published": "0"}, "只有督查室可以发布"),
     ]
@@ -194,7 +194,7 @@ def test_a_leader_sees_no_edit_forms(ro_web: Web) -> None:
     assign = client.get(f"/plans/{PID}/assign").text
     assert "/assign/confirm" not in assign and 'name="lead"' not in assign
     task = client.get(f"/plans/{PID}/tasks/1").text
-    assert 'id="progress-form"' not in task and "/notice" not in task
+    assert 'id="progress-form"' not in task and '/notice"' not in task
     assert "/publish" not in client.get("/dashboard").text
     assert len(client.get(f"/api/v1/plans/{PID}/tasks").json()) == 68
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from bihuan.ledger import queries
 from bihuan.ledger.blobs import BlobStore, data_dir, digest
 from bihuan.ledger.models import Attachment, Notice, NoticeAnswer, UnitRequest
-from bihuan.track.board import Forbidden, check_task_access
-from bihuan.track.errors import TrackError
+from bihuan.track.board import check_task_access
+from bihuan.track.errors import Forbidden, TrackError
 from bihuan.track.handover import FILE_TYPES, SuperviseSettings
 from bihuan.track.users import Person
 

@@ -14,23 +14,16 @@ from bihuan.ledger import queries
 from bihuan.ledger.models import (
     Assignment,
     IndicatorRow,
-    Notice,
-    NoticeAnswer,
     Publication,
     TaskRow,
 )
-from bihuan.track.errors import TrackError
+from bihuan.track.errors import Forbidden, TrackError
+from bihuan.track.notice_views import NoticeView, task_notices
 from bihuan.track.plans import find_task
 from bihuan.track.status import Settings, TaskStatus, statuses, task_status
 from bihuan.track.supervise_log import timeline_rows
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
-
-NOTICE_KINDS = ("催办", "督办")
-
-
-class Forbidden(TrackError):
-    """The person may not see or change this."""
 
 
 def visible_unit(person: Person) -> int | None:
@@ -160,7 +153,7 @@ def _targets(
 @dataclass(frozen=True, slots=True)
 class Event:
     when: dt.datetime
-    kind: str  # 进度 | 分工 | 催办 | 督办 | 答复
+    kind: str  # 进度 | 分工 | 提醒 | 催办 | 督办 | 答复 | 签收 | 退回 | 办结 | 发出
     who: str
     text: str
     detail: dict[str, str] = field(default_factory=dict)
@@ -172,7 +165,7 @@ class TaskPage:
     task: TaskRow
     indicators: tuple[IndicatorRow, ...]
     status: TaskStatus
-    notices: tuple[Notice, ...]
+    notices: tuple[NoticeView, ...]
     timeline: tuple[Event, ...]
     unit_names: dict[int, str]
 
@@ -224,17 +217,8 @@ def task_page(
         text += f"，责任领导 {a.leader}" if a.leader else ""
         text += f"，时限 {a.deadline.isoformat()}" if a.deadline else ""
         events.append(Event(a.created_at, "分工", a.created_by, text, {"依据": a.reason} if a.reason else {}))
-    notices = tuple(
-        session.scalars(
-            select(Notice)
-            .where(Notice.document_id == document_id, Notice.task_key == task.key)
-            .order_by(Notice.id)
-        )
-    )
-    for n in notices:
-        events.append(Event(n.created_at, n.kind, n.created_by, f"致 {names.get(n.unit_id, '?')}：{n.text}"))
-        for ans in session.scalars(select(NoticeAnswer).where(NoticeAnswer.notice_id == n.id)):
-            events.append(Event(ans.created_at, "答复", ans.created_by, ans.text))
+    notices = task_notices(session, document_id, task.key, on, person)
+    events += _notice_events(notices)
     events += [Event(*row) for row in timeline_rows(session, document_id, task.key, names)]
     events.sort(key=lambda e: e.when, reverse=True)
     return TaskPage(
@@ -248,48 +232,26 @@ def task_page(
     )
 
 
-def send_notice(session: Session, document_id: int, ref: str, kind: str, text: str, person: Person) -> Notice:
-    if person.role != "admin":
-        raise Forbidden("只有督查室可以发催办、督办", "only the office sends notices")
-    if kind not in NOTICE_KINDS:
-        raise TrackError("通知类型须为 催办 或 督办", "kind must be 催办 or 督办")
-    text = text.strip()
-    if not text or len(text) > 2000:
-        raise TrackError("通知内容不能为空，且不超过 2000 字", "the notice must be 1-2000 characters")
-    task = find_task(session, document_id, ref)
-    if task is None:
-        raise TrackError(f"任务“{ref}”不存在", f"unknown task {ref!r}")
-    a = queries.current_assignments(session, document_id).get(task.key)
-    if a is None:
-        raise TrackError("任务尚未分配，不能发通知", "the task has no unit yet")
-    with transaction(session):
-        n = Notice(
-            document_id=document_id,
-            task_key=task.key,
-            unit_id=a.lead_unit_id,
-            kind=kind,
-            text=text,
-            created_by=person.name,
-        )
-        session.add(n)
-        session.flush()
-    return n
-
-
-def answer_notice(session: Session, notice_id: int, text: str, person: Person) -> NoticeAnswer:
-    n = session.get(Notice, notice_id)
-    if n is None:
-        raise TrackError("没有这条通知", "no such notice")
-    if person.role != "unit" or person.unit_id != n.unit_id:  # the office sent it: it does not answer
-        raise Forbidden("只有被通知的单位可以答复", "only the notified unit answers")
-    text = text.strip()
-    if not text or len(text) > 2000:
-        raise TrackError("答复不能为空，且不超过 2000 字", "the answer must be 1-2000 characters")
-    with transaction(session):
-        ans = NoticeAnswer(notice_id=n.id, text=text, created_by=person.name)
-        session.add(ans)
-        session.flush()
-    return ans
+def _notice_events(notices: Sequence[NoticeView]) -> list[Event]:
+    """Each notice's sending and every later step, for the task's timeline."""
+    out = []
+    for v in notices:
+        n = v.notice
+        for step in v.history:
+            if step.action in ("发送", "草拟"):
+                detail = {"等级": n.grade or "一般", "状态": v.state}
+                if n.answer_by:
+                    detail["答复期限"] = n.answer_by.isoformat() + ("（已逾期）" if v.overdue else "")
+                if v.copies or n.copy_leader:
+                    detail["抄送"] = "、".join((*v.copies, *((n.copy_leader,) if n.copy_leader else ())))
+                kind = n.kind + ("草稿" if step.action == "草拟" else "")
+                out.append(Event(step.when, kind, step.who, f"致 {v.unit}：{n.text}", detail))
+            elif step.action == "答复":
+                out.append(Event(step.when, "答复", step.who, step.text or ""))
+            else:
+                text = f"{n.kind}{step.action}" + (f"：{step.text}" if step.text else "")
+                out.append(Event(step.when, step.action, step.who, text))
+    return out
 
 
 def set_published(session: Session, document_id: int, published: bool, person: Person) -> None:

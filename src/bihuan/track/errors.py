@@ -10,6 +10,10 @@ class TrackError(Exception):
         self.en = en
 
 
+class Forbidden(TrackError):
+    """The person may not see or change this (403)."""
+
+
 class RowErrors(TrackError):
     """Several bad rows of one input; nothing of it was stored."""
 

@@ -29,9 +29,9 @@ from bihuan.ledger.models import (
 )
 from bihuan.track import assign
 from bihuan.track.attachments import Upload, add_rows, check_uploads, store_for, take_back, write_files
-from bihuan.track.board import Forbidden, require_task_access
+from bihuan.track.board import require_task_access
 from bihuan.track.directory import directory, find_unit
-from bihuan.track.errors import TrackError
+from bihuan.track.errors import Forbidden, TrackError
 from bihuan.track.handover import SuperviseSettings, add_working_days
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person

@@ -23,6 +23,7 @@ from bihuan.ledger.db import open_ledger
 from bihuan.track.board import Forbidden
 from bihuan.track.errors import RowErrors, TrackError
 from bihuan.track.users import Person, session_user
+from bihuan.web.badge import todo_badge
 from bihuan.web.cache import ViewCache
 from bihuan.web.deps import COOKIE, BadCsrf, LoginRequired, NotAllowed
 from bihuan.web.guard import Guard
@@ -32,7 +33,7 @@ from bihuan.web.shed import RETRY_AFTER, ShedLoad
 from bihuan.web.shed import ZH as BUSY_ZH
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[todo_badge])
 
 
 def _is_api(request: Request) -> bool:
@@ -112,12 +113,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.views = ViewCache()
+    app.state.todo_cache = ViewCache(size=1024)  # the 待办 badge, per person, day and ledger stamp
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, pages, supervise_pages
+    from bihuan.web import api, apidocs, notice_pages, pages, supervise_pages
 
     app.include_router(pages.router)
     app.include_router(supervise_pages.router)
+    app.include_router(notice_pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
 

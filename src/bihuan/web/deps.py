@@ -33,6 +33,7 @@ class BadCsrf(Exception):
 
 def get_db(request: Request) -> Iterator[Session]:
     with request.app.state.ledger.sessions() as session:
+        request.state.db = session  # the nav's 待办 badge reads with the route's own session
         yield session
 
 

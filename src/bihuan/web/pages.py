@@ -376,24 +376,7 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
     from bihuan.web.supervise_pages import task_panel  # it imports this module's helpers
 
     return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
-                  period=_month(_today(request)), sup=task_panel(request, db, me, pid, number))  # fmt: skip
-
-
-@router.post("/plans/{pid}/tasks/{number}/notice")
-async def notice(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    board.send_notice(db, pid, str(number), _form_text(form, "kind", 10), _form_text(form, "text", 2000), me)
-    return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
-
-
-@router.post("/notices/{notice_id}/answer")
-async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    board.answer_notice(db, notice_id, _form_text(form, "text", 2000), me)
-    back = _form_text(form, "back", 200)
-    return RedirectResponse(back if back.startswith("/plans/") else "/inbox", status_code=303)
+                  period=_month(day), today=day, sup=task_panel(request, db, me, pid, number))  # fmt: skip
 
 
 # ---------------------------------------------------------------- inbox and progress

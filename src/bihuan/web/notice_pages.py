@@ -1,0 +1,171 @@
+"""督办件 pages: sending from a task, the notices list and one notice with its history and the
+forms the viewer may use, the 待办 page of every role, and the leader's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from bihuan.ledger import queries
+from bihuan.track import notices, todo
+from bihuan.track.errors import TrackError
+from bihuan.track.lifecycle import NOTICE_GRADES, NOTICE_KINDS, NOTICE_STATES
+from bihuan.web.deps import Db, Me, check_csrf, require
+from bihuan.web.pages import known_ids, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
+
+
+def _today(request: Request) -> dt.date:
+    return request.app.state.settings.today()  # type: ignore[no-any-return]
+
+
+def _field(form: Any, name: str, limit: int) -> str:
+    value = form.get(name)
+    text = value if isinstance(value, str) else ""
+    if len(text) > limit:
+        raise TrackError(f"“{name}”太长（不超过 {limit} 字）", f"{name} is too long")
+    return text
+
+
+def _day(text: str, what: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise TrackError(f"{what}应写作 2023-06-30，收到“{text[:20]}”", "date must be YYYY-MM-DD") from e
+
+
+def _back(form: Any, default: str) -> str:
+    back = _field(form, "back", 200)
+    return back if back.startswith("/") and not back.startswith("//") else default
+
+
+def _plan_id(db: Db, plan: int | None) -> int | None:
+    """The plan asked for, else the office's current plan, else the newest."""
+    if plan is not None:
+        if queries.document(db, plan) is None:
+            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
+        return plan
+    current = queries.current_plan_id(db)
+    return current if current is not None else max((d.id for d in queries.documents(db)), default=None)
+
+
+# ---------------------------------------------------------------- sending (from the task page)
+@router.post("/plans/{pid}/tasks/{number}/notice")
+async def send(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.send(
+        db, pid, str(number), _field(form, "kind", 10), _field(form, "grade", 10) or "一般",
+        _field(form, "text", 2000), _day(_field(form, "answer_by", 20), "答复期限"), me,
+        today=_today(request),
+    )  # fmt: skip
+    return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
+
+
+# ---------------------------------------------------------------- one notice's steps
+@router.post("/notices/{notice_id}/sign")
+async def sign(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.sign(db, notice_id, me)
+    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+
+
+@router.post("/notices/{notice_id}/answer")
+async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.answer(db, notice_id, _field(form, "text", 2000), me)
+    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+
+
+@router.post("/notices/{notice_id}/return")
+async def return_answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.return_answer(db, notice_id, _field(form, "reason", 2000), me)
+    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+
+
+@router.post("/notices/{notice_id}/close")
+async def close(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.close(db, notice_id, me, _field(form, "text", 2000))
+    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+
+
+@router.post("/notices/{notice_id}/approve")
+async def approve(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    notices.approve_draft(db, notice_id, me)
+    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+
+
+# ---------------------------------------------------------------- lists and pages
+@router.get("/notices")
+def notice_list(
+    request: Request,
+    db: Db,
+    me: Me,
+    state: str | None = None,
+    grade: str | None = None,
+    unit: int | None = None,
+    overdue: str | None = None,
+    kind: str | None = None,
+    plan: int | None = None,
+) -> HTMLResponse:
+    state, grade, kind = state or None, grade or None, kind or None
+    if state is not None and state not in NOTICE_STATES:
+        raise TrackError(f"状态须为 {'、'.join(NOTICE_STATES)} 之一", "unknown state")
+    if grade is not None and grade not in NOTICE_GRADES:
+        raise TrackError(f"等级须为 {'、'.join(NOTICE_GRADES)} 之一", "unknown grade")
+    if kind is not None and kind not in NOTICE_KINDS:
+        raise TrackError(f"类型须为 {'、'.join(NOTICE_KINDS)} 之一", "unknown kind")
+    if overdue not in (None, "", "1", "0"):
+        raise TrackError("逾期筛选须为 1 或 0", "overdue must be 1 or 0")
+    if plan is not None and queries.document(db, plan) is None:
+        raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
+    f = notices.Filters(state, grade, unit, None if not overdue else overdue == "1", plan, kind)
+    items = notices.listing(db, me, _today(request), f)
+    return render(
+        request, "notices.html", me, items=items, f=f, overdue=overdue or "", units=queries.units(db),
+        plans=queries.documents(db), states=NOTICE_STATES, grades=NOTICE_GRADES, kinds=NOTICE_KINDS,
+        limit=notices.LIST_LIMIT,
+    )  # fmt: skip
+
+
+@router.get("/notices/{notice_id}")
+def notice_page(request: Request, db: Db, me: Me, notice_id: int) -> HTMLResponse:
+    v = notices.notice_view(db, notice_id, me, _today(request))
+    return render(request, "notice.html", me, v=v, actions=notices.allowed_actions(v, me))
+
+
+@router.get("/todo")
+def todo_page(request: Request, db: Db, me: Me) -> HTMLResponse:
+    t = todo.todo(db, me, _today(request), request.app.state.settings.status)
+    return render(request, "todo.html", me, t=t, report_day=request.app.state.settings.status.report_day)
+
+
+@router.get("/leader")
+def leader_page(
+    request: Request, db: Db, me: Me, plan: int | None = None, name: str | None = None
+) -> HTMLResponse:
+    require(me, "leader", "admin")
+    pid = _plan_id(db, plan)
+    if pid is None:
+        return render(request, "empty.html", me)
+    if name is not None and len(name) > 100:
+        raise TrackError("领导姓名太长", "name too long")
+    view = todo.leader_view(db, me, pid, _today(request), request.app.state.settings.status, name)
+    leaders = sorted({a.leader for a in queries.current_assignments(db, pid).values() if a.leader})
+    return render(request, "leader.html", me, view=view, plans=queries.documents(db), pid=pid,
+                  leaders=leaders, leader=name if me.role == "admin" else me.name)  # fmt: skip
