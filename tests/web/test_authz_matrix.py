@@ -28,7 +28,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 from web_helpers import ADMIN, LEADER, PID, REPORT, UNIT_USERS, Web, row_counts, tasks
 
-from bihuan.track import board, drafts
+from bihuan.ledger import queries
+from bihuan.track import board, contacts, drafts
 from bihuan.track.users import Person
 
 UNIT_A, UNIT_B = "发改局", "农业农村局"  # user names; their units are UNIT_USERS[...]
@@ -64,6 +65,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/public"):                                (200,     200,    200,    200,    200),
     ("GET",  "/public/{pid}"):                          (200,     200,    200,    200,    200),
     ("GET",  "/admin/logins"):                          ("login", 403,    403,    403,    200),
+    ("GET",  "/admin/units"):                           ("login", 403,    403,    403,    200),
+    ("POST", "/admin/units/{unit_id}/contacts"):        ("login", 403,    403,    403,    303),
+    ("GET",  "/admin/users"):                           ("login", 403,    403,    403,    200),
+    ("POST", "/admin/users/{user_id}/email"):           ("login", 403,    403,    403,    303),
+    ("POST", "/plans/{pid}/current"):                   ("login", 403,    403,    403,    303),
+    ("GET",  "/assign"):                                ("login", 403,    403,    303,    303),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
     # the JSON API: 401 without a session
     ("GET",  "/api/v1/plans"):                          (401,     200,    200,    200,    200),
@@ -95,6 +102,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/plans/{pid}/tasks/{number}/notice": {"kind": "催办", "text": "请尽快报送"},
     "/notices/{notice_id}/answer": {"text": "已安排报送"},
     "/plans/{pid}/tasks/{number}/progress": {"period": "2023-07", "percent": "60", "narrative": "推进中"},
+    "/admin/units/{unit_id}/contacts": {"email": "b@example.org", "wecom_webhook": "http://127.0.0.1:9/hook"},
+    "/admin/users/{user_id}/email": {"email": "b.user@example.org"},
 }
 UPLOADS = {"/import": ("报告.txt", REPORT.read_bytes())}
 JSON: dict[str, dict[str, Any]] = {
@@ -154,8 +163,10 @@ def matrix_template(
             d = drafts.start(s, REPORT.read_text("utf-8"), REPORT.name, "txt", ADMIN)
             admin = Person(1, ADMIN, "admin", None, None)
             n = board.send_notice(s, PID, str(task), "督办", "请说明进度", admin)
+        unit_b = next(u.id for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
+        user_b = next(u.id for u, _ in contacts.users(s) if u.name == UNIT_B)
         samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
-                   "action": "confirm"}  # fmt: skip
+                   "action": "confirm", "unit_id": str(unit_b), "user_id": str(user_b)}  # fmt: skip
         return path, web.tokens, samples
     finally:
         web.close()

@@ -114,9 +114,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.views = ViewCache()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, pages
+    from bihuan.web import api, apidocs, contact_pages, pages, plan_pages
 
     app.include_router(pages.router)
+    app.include_router(contact_pages.router)
+    app.include_router(plan_pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
 

@@ -18,6 +18,7 @@ from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts, logins
+from bihuan.track.current import current_plan, plan_choices
 from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.progress import ProgressInput, add_reports, parse_period
@@ -61,12 +62,12 @@ def _today(request: Request) -> dt.date:
 
 
 def _plan_id(db: Db, plan: int | None) -> int | None:
+    """The plan asked for, else the current plan (the office's choice: track.current)."""
     if plan is not None:
         if queries.document(db, plan) is None:
             raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
         return plan
-    docs = queries.documents(db)
-    return max((d.id for d in docs), default=None)
+    return current_plan(db)
 
 
 def _form_text(form: Any, name: str, limit: int = 5000) -> str:
@@ -145,7 +146,7 @@ def dashboard_page(
     day = _date(on) or _today(request)
     key = ("dashboard", pid, day, full, board.visible_unit(me), queries.stamp(db))
     view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request, full))
-    return render(request, "dashboard.html", me, view=view, body=body, plans=queries.documents(db), pid=pid,
+    return render(request, "dashboard.html", me, view=view, body=body, plans=plan_choices(db), pid=pid,
                   published=board.is_published(db, pid))  # fmt: skip
 
 
@@ -317,6 +318,10 @@ def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None
         units=units,
         view=view,
         imported=imported,
+        plans=plan_choices(db),
+        stones={
+            k: assign.milestones_text(a.milestones) for k, a in queries.current_assignments(db, pid).items()
+        },
     )
 
 
@@ -340,7 +345,8 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
         for c in _form_text(form, "coop_text", 300).replace(",", "、").replace("，", "、").split("、")
         if c.strip()
     ]
-    stones = [m for m in _form_text(form, "milestones", 1000).splitlines() if m.strip()]
+    # the row shows the milestones: kept unless edited (a form without the field keeps them too)
+    stones = assign.milestone_lines(_form_text(form, "milestones", 1000)) if "milestones" in form else None
     assign.set_assignment(
         db, pid, str(number),
         lead=_form_text(form, "lead", 100) or None, cooperating=coop,
@@ -374,7 +380,7 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
     )
     return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
-                  period=_month(_today(request)))  # fmt: skip
+                  period=_month(_today(request)), plans=plan_choices(db))  # fmt: skip
 
 
 @router.post("/plans/{pid}/tasks/{number}/notice")
@@ -424,6 +430,7 @@ def inbox(
         period=p,
         rows=rows,
         tokens={it.number: secrets.token_urlsafe(16) for it in view.items},
+        plans=plan_choices(db),
     )
 
 
