@@ -274,9 +274,8 @@ def units_load(
             )
     with session_for(db) as session:
         r = directory.load_directory(session, entries, user_name(user))
-    typer.echo(
-        f"单位名录：新增 {r.added}，更新 {r.changed}，未变 {r.unchanged}；通讯方式更新 {r.contacts} 个单位"
-    )
+    contacts = f"；{r.contacts} 个单位的通讯方式有更新" if r.contacts else ""
+    typer.echo(f"单位名录：新增 {r.added}，更新 {r.changed}，未变 {r.unchanged}{contacts}")
 
 
 @_cmd(units_app, "list", "示例：bihuan units list")

@@ -41,7 +41,7 @@ async def save_contacts(request: Request, db: Db, me: Me, unit_id: int) -> Redir
     if db.get(Unit, unit_id) is None:
         raise HTTPException(404, "no such unit")
     given: dict[str, object] = {f: _form_text(form, f, contacts.LIMITS[f] + 100) for f in contacts.FIELDS}
-    clear_secret = form.get("clear_secret") == "1"
+    clear_secret = form.get("secret_action") == "clear"
     if clear_secret:
         given["dingtalk_secret"] = ""
     try:
