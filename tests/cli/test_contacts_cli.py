@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 from openpyxl import Workbook
-from test_ledger_cli import EXAMPLE, ERROR_LINE, bihuan, ok, table
+from test_ledger_cli import ERROR_LINE, EXAMPLE, bihuan, ok, table
 
 DING = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"
 SECRET = "SEC0123456789abcdef0123456789abcdef"
