@@ -17,6 +17,7 @@ from bihuan.cli.main import app
 from bihuan.cli.web_cmds import (
     DEMO_EPILOG,
     DEMO_PASSWORD,
+    DEMO_SEES,
     DEMO_USERS,
     SERVE_EPILOG,
     DemoDbOption,
@@ -32,6 +33,12 @@ def _port(port: int) -> int:
     if not 1 <= port <= 65535:
         raise CliError(f"端口须在 1–65535 之间：{port}", f"port must be 1-65535: {port}")
     return port
+
+
+def _logins() -> None:
+    typer.echo(f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS))
+    for name, _, _ in DEMO_USERS:
+        typer.echo(f"  · {name} — {DEMO_SEES.get(name, '')}")
 
 
 def serve(
@@ -65,8 +72,13 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
     host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
     db: DemoDbOption = None,
+    no_serve: Annotated[
+        bool,
+        typer.Option("--no-serve", help="只建演示库（须同时写 --db）并打印演示账号，不启动网页。"),
+    ] = False,
 ) -> None:
-    """用项目自带的示例报告建一个演示库（单位、用户、几期进度）并启动网页，打印地址和演示账号。"""
+    """用项目自带的示例报告建一个演示库（单位及 example.org 邮箱、用户、交办、几期进度）并启动网页，
+    打印地址和演示账号。"""
     import shutil
     import signal
 
@@ -75,8 +87,25 @@ def demo(
 
     _port(port)
     path = Path(db) if db else None
+    if no_serve and path is None:
+        raise CliError(
+            "--no-serve 须与 --db 一起用：演示库建在哪里？", "--no-serve needs --db: where to build the demo?"
+        )
     if path is not None and path.exists():
         raise CliError(f"演示库已存在，请换一个路径或删除它：{path}", f"demo database exists: {path}")
+    if no_serve:
+        assert path is not None
+        try:
+            with handled():
+                build_demo(path, DEMO_DAY)
+        except BaseException:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            raise
+        typer.echo(f"已建演示库：{path}   演示日期：{DEMO_DAY}")
+        _logins()
+        typer.echo(f"启动网页：bihuan serve --db {path}（演示数据的日期是 {DEMO_DAY}）")
+        return
     check_port_free(host, port)
     previous = exit_on_sigterm()
     temp = None
@@ -88,9 +117,7 @@ def demo(
         with handled():
             build_demo(path, DEMO_DAY)
         typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
-        typer.echo(
-            f"演示账号（密码都是 {DEMO_PASSWORD}）：" + "，".join(f"{n}（{r}）" for n, r, _ in DEMO_USERS)
-        )
+        _logins()
         try:
             run(WebSettings(db=str(path), today=lambda: DEMO_DAY), host, port)
         except SystemExit as e:

@@ -139,3 +139,55 @@ def test_serve_checks_the_port_first_too(invoke: Invoke, tmp_path: Path, busy_po
     assert result.exit_code == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"错误：端口 {busy_port} 已被占用")
+
+
+def test_no_serve_builds_the_demo_ledger_and_exits(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from bihuan.cli.web_cmds import DEMO_USERS
+    from bihuan.ledger import queries
+    from bihuan.ledger.db import open_ledger
+    from bihuan.ledger.models import User
+    from bihuan.track.current import current
+
+    def no_server(*args: object, **kw: object) -> None:
+        raise AssertionError("--no-serve started the server")
+
+    monkeypatch.setattr("bihuan.web.server.run", no_server)
+    db = tmp_path / "demo.db"
+    result = invoke("demo", "--db", str(db), "--no-serve")
+    assert result.exit_code == 0, result.output
+    assert f"已建演示库：{db}" in result.stdout and "演示日期：2023-07-10" in result.stdout
+    for name, _, _ in DEMO_USERS:
+        assert f"· {name} — " in result.stdout  # which login sees what
+    assert f"bihuan serve --db {db}" in result.stdout
+    ledger = open_ledger(str(db))
+    try:
+        with ledger.sessions() as s:
+            units = queries.units(s)
+            mail = {c.unit_id: c.email for c in queries.unit_contacts(s).values()}
+            assert len(mail) == len(units) > 30
+            assert all(m and m.endswith("@example.org") for m in mail.values())
+            assert len(set(mail.values())) == len(units)  # one address per unit
+            by_name = {u.name: mail[u.id] for u in units}
+            assert by_name["发展和改革局"] == "fgj@example.org"
+            users = s.scalars(select(User)).all()
+            assert {u.name for u in users} == {n for n, _, _ in DEMO_USERS}
+            assert all(u.email and u.email.endswith("@example.org") for u in users)
+            c = current(s)
+            assert c is not None and c.how == "chosen" and c.document_id == queries.documents(s)[0].id
+    finally:
+        ledger.close()
+    # built once: a second run refuses to overwrite it
+    again = invoke("demo", "--db", str(db), "--no-serve")
+    assert again.exit_code == 2 and "演示库已存在" in again.stderr
+
+
+def test_no_serve_needs_a_db(invoke: Invoke, temp_root: Path) -> None:
+    result = invoke("demo", "--no-serve")
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误：--no-serve 须与 --db 一起用")
+    assert list(temp_root.iterdir()) == []

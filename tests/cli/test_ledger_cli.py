@@ -238,6 +238,9 @@ def test_units_load_a_file_adds_and_updates(
         "简称": "数据局",
         "别名": "大数据局",
         "关键词": "数据要素、算力、政务云",
+        "邮箱": "",
+        "钉钉机器人": "",
+        "企业微信机器人": "",
     }
     assert rows["机关事务服务中心"]["关键词"] == "公务用车"
     ledger = open_ledger(db)

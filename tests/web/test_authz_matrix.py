@@ -28,8 +28,9 @@ from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 from web_helpers import ADMIN, LEADER, PID, REPORT, TODAY, UNIT_USERS, Web, row_counts, tasks
 
+from bihuan.ledger import queries
 from bihuan.ledger.models import Notice
-from bihuan.track import drafts, notices, supervise
+from bihuan.track import contacts, drafts, notices, supervise
 from bihuan.track.attachments import Upload
 from bihuan.track.users import Person
 
@@ -74,6 +75,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/public"):                                (200,     200,    200,    200,    200),
     ("GET",  "/public/{pid}"):                          (200,     200,    200,    200,    200),
     ("GET",  "/admin/logins"):                          ("login", 403,    403,    403,    200),
+    ("GET",  "/admin/units"):                           ("login", 403,    403,    403,    200),
+    ("POST", "/admin/units/{unit_id}/contacts"):        ("login", 403,    403,    403,    303),
+    ("GET",  "/admin/users"):                           ("login", 403,    403,    403,    200),
+    ("POST", "/admin/users/{user_id}/email"):           ("login", 403,    403,    403,    303),
+    ("POST", "/plans/{pid}/current"):                   ("login", 403,    403,    403,    303),
+    ("GET",  "/assign"):                                ("login", 403,    403,    303,    303),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
     # 督导: 交办, 签收, requests and decisions, attachments (supervise_pages.py)
     ("POST", "/plans/{pid}/handover"):                  ("login", 403,    403,    403,    303),
@@ -122,6 +129,8 @@ FORMS: dict[str, dict[str, str]] = {
     },
     "/plans/{pid}/tasks/{number}/close": {"reason": "已完成"},
     "/requests/{request_id}/decide": {"accept": "0", "reason": "理由不充分"},
+    "/admin/units/{unit_id}/contacts": {"email": "b@example.org", "wecom_webhook": "http://127.0.0.1:9/hook"},
+    "/admin/users/{user_id}/email": {"email": "b.user@example.org"},
 }
 EVIDENCE = b"%PDF-1.4\n% evidence\n%%EOF\n"
 UPLOADS = {
@@ -209,10 +218,13 @@ def matrix_template(
             change = supervise.request_change(s, PID, str(task), b, "职能不符")
             close = supervise.request_close(s, PID, str(task), b, "已完成", [Upload("证明.pdf", EVIDENCE)])
             supervise.decide(s, close.id, admin, False, "请补充验收材料", TODAY)
+        unit_b = next(u.id for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
+        user_b = next(u.id for u, _ in contacts.users(s) if u.name == UNIT_B)
         samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
                    "answered_id": str(answered.id), "draft_notice_id": str(draft.id),
                    "action": "confirm", "request_id": str(change.id),
-                   "attachment_id": str(close.attachment_ids[0])}  # fmt: skip
+                   "attachment_id": str(close.attachment_ids[0]),
+                   "unit_id": str(unit_b), "user_id": str(user_b)}  # fmt: skip
         return path, web.tokens, samples
     finally:
         web.close()

@@ -10,7 +10,7 @@ from web_helpers import ADMIN, PID, UNIT_USERS, Web, api_csrf, led_task, reports
 
 from bihuan.ledger import queries
 
-PLAN_KEYS = {"id", "region", "plan_year", "revision", "title", "tasks", "indicators", "published"}
+PLAN_KEYS = {"id", "region", "plan_year", "revision", "title", "tasks", "indicators", "published", "current"}
 TASK_KEYS = {"number", "key", "area", "text", "lead", "cooperating", "leader", "deadline", "status"}
 STATUS_KEYS = {"state", "light", "reasons", "time_progress", "expected", "progress"}
 STATES = {"未启动", "正常推进", "滞后", "逾期", "已完成"}
@@ -53,6 +53,7 @@ def test_plans(ro_web: Web) -> None:
         "tasks": n_tasks,
         "indicators": n_inds,
         "published": True,
+        "current": True,
     }
 
 

@@ -68,7 +68,7 @@ def test_inbox_marks_what_was_reported_this_period(web: Web) -> None:
     assert section and "本期已报送" not in section.group(0)
     data = {**form(page, f"/plans/{PID}/tasks/{task.number}/progress").fields, "percent": "55"}
     r = client.post(f"/plans/{PID}/tasks/{task.number}/progress", data=data, follow_redirects=False)
-    assert r.headers["location"] == f"/inbox?period={MONTH}#saved"
+    assert r.headers["location"] == f"/inbox?plan={PID}&period={MONTH}#saved"
     section = re.search(rf'id="task-{task.number}">.*?</section>', client.get("/inbox").text, re.S)
     assert section and "本期已报送" in section.group(0)
 

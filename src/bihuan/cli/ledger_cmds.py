@@ -114,6 +114,39 @@ def plan_list(db: DbOption = None) -> None:
         show(table)
 
 
+@_cmd(plan_app, "current", "示例：\n· bihuan plan current\n· bihuan plan current --set 2（督查室改用计划 2）")
+def plan_current(
+    set_: Annotated[
+        int | None, typer.Option("--set", metavar="ID", help="把这个计划设为当前计划（记录操作人）。")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """显示或设定当前计划：网页和各命令不指定计划时都用它。督查室设定后，再导入新报告也不会
+    自动改变；从未设定时，只有一个计划就用它，否则用最近交办的计划，再否则用最近导入的。"""
+    from bihuan.ledger import queries
+    from bihuan.track.current import current, set_current_plan
+
+    with session_for(db) as session:
+        if set_ is not None:
+            pick_plan(session, set_)
+            changed = set_current_plan(session, set_, user_name(user))
+        c = current(session)
+        if c is None:
+            raise CliError(
+                "数据库中还没有计划，请先 bihuan plan import 报告文件",
+                "no plan yet: run bihuan plan import FILE first",
+            )
+        d = queries.document(session, c.document_id)
+        assert d is not None
+        label = f"计划 {d.id}（{d.region} {d.plan_year} 年）"
+    if set_ is not None:
+        typer.echo(f"已设为当前计划：{label}" if changed else f"本来就是当前计划：{label}")
+    else:
+        how = f"由 {c.chosen_by} 设定" if c.how == "chosen" else c.how_zh
+        typer.echo(f"当前计划：{label}（{how}）")
+
+
 JsonOption = Annotated[
     bool, typer.Option("--json", help="以 JSON 输出到标准输出（供脚本使用，不显示表格）。")
 ]
@@ -204,7 +237,12 @@ units_app = _app(
 )
 
 
-@_cmd(units_app, "load", "示例：bihuan units load 本县单位.xlsx（列：单位名称、简称、别名、关键词）")
+@_cmd(
+    units_app,
+    "load",
+    "示例：bihuan units load 本县单位.xlsx（列：单位名称、简称、别名、关键词，"
+    "可选 邮箱、钉钉机器人、钉钉加签密钥、企业微信机器人）",
+)
 def units_load(
     file: Annotated[
         Path | None, typer.Argument(metavar="[FILE]", help="名录文件 .yaml/.yml/.xlsx；不写时加载自带名录。")
@@ -212,7 +250,9 @@ def units_load(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """加载单位名录。新单位加入，有变化的单位记一个新版本；名录中没有的旧单位保留。"""
+    """加载单位名录。新单位加入，有变化的单位记一个新版本；名录中没有的旧单位保留。
+    名录可带通讯方式（YAML 键 email、dingtalk_webhook、dingtalk_secret、wecom_webhook，
+    Excel 列 邮箱、钉钉机器人、钉钉加签密钥、企业微信机器人）：没有这一列的保持原样，空格清除。"""
     from bihuan.track import directory
 
     with handled():
@@ -234,23 +274,39 @@ def units_load(
             )
     with session_for(db) as session:
         r = directory.load_directory(session, entries, user_name(user))
-    typer.echo(f"单位名录：新增 {r.added}，更新 {r.changed}，未变 {r.unchanged}")
+    contacts = f"；{r.contacts} 个单位的通讯方式有更新" if r.contacts else ""
+    typer.echo(f"单位名录：新增 {r.added}，更新 {r.changed}，未变 {r.unchanged}{contacts}")
 
 
 @_cmd(units_app, "list", "示例：bihuan units list")
 def units_list(db: DbOption = None, user: UserOption = None) -> None:
-    """列出单位名录（还没有名录时先加载自带名录）。"""
+    """列出单位名录及其通讯方式（还没有名录时先加载自带名录）。钉钉加签密钥只显示是否已设置，
+    机器人地址中的令牌只显示前几位。"""
+    from bihuan.track.contacts import unit_lines
     from bihuan.track.directory import ensure_directory
 
     with session_for(db) as session:
         units = ensure_directory(session, user_name(user))
-    table = new_table(f"单位名录（{len(units)} 个）", ("名称", "简称", "别名", "关键词"))
+        contacts = {c.id: c for c in unit_lines(session)}
+    table = new_table(
+        f"单位名录（{len(units)} 个）",
+        ("名称", "简称", "别名", "关键词", "邮箱", "钉钉机器人", "企业微信机器人"),
+    )
     for u in units:
+        c = contacts.get(u.id)
+        ding = (
+            (c.dingtalk_masked + (f"（加签：{c.dingtalk_secret_masked}）" if c.dingtalk_secret_set else ""))
+            if c
+            else ""
+        )
         table.add_row(
             escape(u.name),
             escape(u.short or ""),
             escape("、".join(u.aliases)),
-            escape(_short("、".join(u.keywords), 50)),
+            escape(_short("、".join(u.keywords), 30)),
+            escape(c.email or "" if c else ""),
+            escape(ding),
+            escape(c.wecom_masked if c else ""),
         )
     show(table)
 

@@ -37,7 +37,11 @@ UserOption = Annotated[
 ]
 PlanOption = Annotated[
     int | None,
-    typer.Option("--plan", metavar="ID", help="计划编号（见 bihuan plan list）；不写时用最近导入的计划。"),
+    typer.Option(
+        "--plan",
+        metavar="ID",
+        help="计划编号（见 bihuan plan list）；不写时用督查室设定的当前计划（见 bihuan plan current）。",
+    ),
 ]
 
 
@@ -97,19 +101,21 @@ def handled(one_row: bool = False) -> Iterator[None]:
 
 
 def pick_plan(session: Session, plan: int | None) -> int:
+    """The plan given with --plan, else the current plan (bihuan.track.current)."""
     from bihuan.ledger import queries
+    from bihuan.track.current import current_plan
 
     if plan is not None:
         if queries.document(session, plan) is None:
             raise CliError(f"没有编号为 {plan} 的计划（见 bihuan plan list）", f"no plan with id {plan}")
         return plan
-    docs = queries.documents(session)
-    if not docs:
+    found = current_plan(session)
+    if found is None:
         raise CliError(
             "数据库中还没有计划，请先 bihuan plan import 报告文件",
             "no plan yet: run bihuan plan import FILE first",
         )
-    return max(d.id for d in docs)
+    return found
 
 
 def parse_date(text: str | None, option: str) -> dt.date | None:

@@ -14,7 +14,7 @@ from bihuan.cli.ledger_common import DbOption, UserOption, session_for, user_nam
 
 SERVE_EPILOG = "示例：\n· bihuan serve --db 督查.db\n· bihuan serve --host 0.0.0.0 --port 8080（在内网开放）"
 DEMO_EPILOG = "示例：\n· bihuan demo\n· bihuan demo --port 8080"
-USER_EPILOG = "示例：\n· bihuan user add 督查室小王 --role admin\n· bihuan user add 督查室小王 --role admin --password-stdin < 密码.txt\n· bihuan user add 发改局联络员 --role unit --unit 发改局\n· bihuan user add 张县长 --role leader"
+USER_EPILOG = "示例：\n· bihuan user add 督查室小王 --role admin\n· bihuan user add 督查室小王 --role admin --password-stdin < 密码.txt\n· bihuan user add 发改局联络员 --role unit --unit 发改局 --email lly@fgj.example.org\n· bihuan user add 张县长 --role leader"
 
 DEMO_PASSWORD = "bihuan-demo"
 DEMO_USERS = (
@@ -24,6 +24,22 @@ DEMO_USERS = (
     ("农业农村局", "unit", "农业农村局"),
     ("住建局", "unit", "住房和城乡建设局"),
 )
+# Addresses on the reserved domain example.org (RFC 2606): nothing the demo sends reaches anyone.
+DEMO_DOMAIN = "example.org"
+DEMO_UNIT_MAIL = {"发展和改革局": "fgj", "农业农村局": "nyncj", "住房和城乡建设局": "zjj"}  # else unit<id>
+DEMO_USER_MAIL = {"督查室": "ducha", "县长": "xianzhang", "发改局": "fgj.lianluo", "农业农村局": "nyncj.lianluo",
+                  "住建局": "zjj.lianluo"}  # fmt: skip
+DEMO_SEES = {  # what each demo login is for, as `bihuan demo` prints it
+    "督查室": "督查室：全部计划，导入、分工、交办、督办，单位通讯录",
+    "县长": "领导：全部任务及红黄绿灯、分管的任务",
+    "发改局": "责任单位（发展和改革局）：本单位任务的签收、报送、答复",
+    "农业农村局": "责任单位（农业农村局）：同上，另一个单位看不到发改局独有的任务",
+    "住建局": "责任单位（住房和城乡建设局）",
+}
+
+
+def demo_unit_email(unit_id: int, name: str) -> str:
+    return f"{DEMO_UNIT_MAIL.get(name, f'unit{unit_id}')}@{DEMO_DOMAIN}"
 
 
 DemoDbOption = Annotated[
@@ -79,14 +95,16 @@ def exit_on_sigterm() -> dict[int, Any]:
 
 
 def build_demo(path: Path, today: dt.date) -> int:
-    """A demo ledger: the example report, the default units, demo users, assignments, and
-    a few months of progress. Returns the plan's id."""
+    """A demo ledger: the example report, the default units with example.org addresses, demo
+    users (with addresses), assignments, the plan made current and handed over, and a few months
+    of progress. Returns the plan's id."""
     from importlib import resources
 
     from bihuan.extract import extract_text
     from bihuan.ledger import queries
     from bihuan.ledger.db import open_ledger
-    from bihuan.track import assign, board, directory, handover, plans, progress
+    from bihuan.track import assign, board, contacts, directory, handover, plans, progress
+    from bihuan.track.current import set_current_plan
     from bihuan.track.users import Person, add_user
 
     text = resources.files("bihuan.web").joinpath("demo/shixian-2022-report.txt").read_text("utf-8")
@@ -97,10 +115,14 @@ def build_demo(path: Path, today: dt.date) -> int:
             doc = plans.import_plan(
                 s, plan, text=text, source_name="示例县2023年政府工作报告.txt", user="演示"
             ).document_id
-            directory.ensure_directory(s, "演示")
+            for u in directory.ensure_directory(s, "演示"):
+                contacts.set_contact(s, u.id, {"email": demo_unit_email(u.id, u.name)}, "演示")
             assign.confirm(s, doc, [], "演示")
             for name, role, unit in DEMO_USERS:
-                add_user(s, name, DEMO_PASSWORD, role, unit, "演示")
+                add_user(
+                    s, name, DEMO_PASSWORD, role, unit, "演示", email=f"{DEMO_USER_MAIL[name]}@{DEMO_DOMAIN}"
+                )
+            set_current_plan(s, doc, "督查室")
             board.set_published(s, doc, True, Person(0, "督查室", "admin", None, None))
             # 交办 early in the plan year: reporting duty starts on this day
             handover.publish(s, doc, dt.date(plan.document.plan_year, 1, 16), "督查室")
@@ -137,6 +159,9 @@ def user_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="用户名。")],
     role: Annotated[str, typer.Option("--role", help="admin（督查室）、unit（责任单位）或 leader（领导）。")],
     unit: Annotated[str | None, typer.Option("--unit", help="unit 角色所属的单位。")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="ADDR", help="邮箱：提醒、催办会发到这里（可不写）。")
+    ] = None,
     password: Annotated[
         str | None,
         typer.Option("--password", help="密码（会留在命令历史中）；不写时在终端提示输入两次（不回显）。"),
@@ -153,8 +178,8 @@ def user_add(
 
     secret = _password(password, password_stdin)
     with session_for(db) as session:
-        u = add_user(session, name, secret, role, unit, user_name(user))
-    typer.echo(f"已添加用户 {u.name}（{role}）")
+        u = add_user(session, name, secret, role, unit, user_name(user), email=email)
+    typer.echo(f"已添加用户 {u.name}（{role}）" + (f"，邮箱 {u.email}" if u.email else ""))
 
 
 def stdin_is_terminal() -> bool:

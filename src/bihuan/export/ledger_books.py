@@ -268,11 +268,23 @@ def _progress(wb: Any, path: Path, max_rows: int) -> ProgressFile:
     return ProgressFile(document_id, unit, period, rows)
 
 
-UNIT_COLUMNS = {"单位名称": "name", "名称": "name", "简称": "short", "别名": "aliases", "关键词": "keywords"}
+UNIT_COLUMNS = {
+    "单位名称": "name",
+    "名称": "name",
+    "简称": "short",
+    "别名": "aliases",
+    "关键词": "keywords",
+    "邮箱": "email",
+    "钉钉机器人": "dingtalk_webhook",
+    "钉钉加签密钥": "dingtalk_secret",
+    "企业微信机器人": "wecom_webhook",
+}
 
 
 def read_units_book(path: Path, max_rows: int = MAX_ROWS) -> list[dict[str, Any]]:
-    """A unit directory kept in Excel: columns 单位名称, 简称, 别名, 关键词 (lists separated by 、or ,)."""
+    """A unit directory kept in Excel: columns 单位名称, 简称, 别名, 关键词 (lists separated by 、or ,),
+    and optionally the contacts 邮箱, 钉钉机器人, 钉钉加签密钥, 企业微信机器人 (a column that is not there
+    keeps the contacts as they are; an empty cell clears that contact)."""
     with _book(path) as wb:
         return _units(wb.worksheets[0], path, max_rows)
 

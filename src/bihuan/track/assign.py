@@ -90,6 +90,27 @@ def parse_milestone(text: str) -> dict[str, Any]:
     return {"due": due.isoformat(), "pct": pct, "label": parts[2] if len(parts) > 2 else None}
 
 
+def milestone_text(m: dict[str, Any]) -> str:
+    """A stored milestone as parse_milestone reads it back: `2022-06-30:50%:主体完工`."""
+    pct = m.get("pct")
+    text = str(m.get("due", ""))
+    if pct is not None or m.get("label"):
+        text += ":" + (f"{float(pct):g}%" if pct is not None else "")
+    if m.get("label"):
+        text += f":{m['label']}"
+    return text
+
+
+def milestones_text(stones: Sequence[dict[str, Any]]) -> str:
+    """A task's milestones on one line, separated by ；(what a form field shows)."""
+    return "；".join(milestone_text(m) for m in stones)
+
+
+def milestone_lines(text: str) -> list[str]:
+    """Milestones typed in a form: one per line or separated by ；/;."""
+    return [p.strip() for p in re.split(r"[\n；;]", text) if p.strip()]
+
+
 def record(
     session: Session,
     *,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.ledger.models import Unit, UnitProfile
+from bihuan.track.contacts import FIELDS as CONTACT_FIELDS
+from bihuan.track.contacts import check_fields, store_contacts
 from bihuan.track.errors import RowErrors, TrackError
 from bihuan.track.tx import transaction
 
@@ -23,6 +25,9 @@ class UnitEntry:
     short: str | None = None
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    # the contact fields the file gives for this unit (email, dingtalk_webhook, dingtalk_secret,
+    # wecom_webhook), checked; a field the file does not have is kept as it is, a blank one clears
+    contact: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class LoadResult:
     added: int
     changed: int
     unchanged: int
+    contacts: int = 0  # units whose contacts changed
 
 
 def default_directory_text() -> str:
@@ -52,7 +58,8 @@ def default_directory_text() -> str:
 
 
 def parse_yaml(text: str) -> list[UnitEntry]:
-    """A directory file: {units: [{name, short, aliases, keywords}, …]} or a bare list."""
+    """A directory file: {units: [{name, short, aliases, keywords, email, dingtalk_webhook,
+    dingtalk_secret, wecom_webhook}, …]} or a bare list."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -85,8 +92,17 @@ def entries_from_rows(rows: Sequence[dict[str, Any]], start_row: int = 2) -> lis
             problems.append((n, f"单位“{name}”重复", f"unit {name!r} is listed twice"))
             continue
         seen.add(name)
+        try:
+            contact = check_fields({f: row[f] for f in CONTACT_FIELDS if f in row})
+        except TrackError as e:
+            problems.append((n, f"单位“{name}”：{e.zh}", f"unit {name!r}: {e.en}"))
+            continue
         short = str(row.get("short") or "").strip() or None
-        out.append(UnitEntry(name, short, _words(row.get("aliases")), _words(row.get("keywords"))))
+        out.append(
+            UnitEntry(
+                name, short, _words(row.get("aliases")), _words(row.get("keywords")), tuple(contact.items())
+            )
+        )
     if problems:
         raise RowErrors(problems, "单位名录", "unit directory")
     if not out:
@@ -107,14 +123,17 @@ def _words(value: Any) -> tuple[str, ...]:
 
 
 def load_directory(session: Session, entries: Sequence[UnitEntry], user: str) -> LoadResult:
-    """Add new units and a new profile for each changed unit, in one transaction. Units missing
-    from the file are kept (assignments refer to them)."""
+    """Add new units, a new profile for each changed unit and a new contact row for each unit
+    whose contacts change, in one transaction. Units missing from the file are kept (assignments
+    refer to them), and so are contacts the file does not give."""
     added = changed = unchanged = 0
+    contacts: dict[int, dict[str, str | None]] = {}
     with transaction(session):
         existing = {u.name: u for u in session.scalars(select(Unit)).all()}
         profiles = queries.unit_profiles(session)
         for e in entries:
             unit = existing.get(e.name)
+            same = False
             if unit is None:
                 unit = Unit(name=e.name, created_by=user)
                 session.add(unit)
@@ -122,14 +141,17 @@ def load_directory(session: Session, entries: Sequence[UnitEntry], user: str) ->
                 added += 1
             else:
                 p = profiles.get(unit.id)
-                if p is not None and (p.short_name, tuple(p.aliases), tuple(p.keywords)) == (
+                same = p is not None and (p.short_name, tuple(p.aliases), tuple(p.keywords)) == (
                     e.short,
                     e.aliases,
                     e.keywords,
-                ):
-                    unchanged += 1
-                    continue
-                changed += 1
+                )
+                unchanged += same
+                changed += not same
+            if e.contact:
+                contacts[unit.id] = dict(e.contact)
+            if same:
+                continue
             session.add(
                 UnitProfile(
                     unit_id=unit.id,
@@ -139,7 +161,8 @@ def load_directory(session: Session, entries: Sequence[UnitEntry], user: str) ->
                     created_by=user,
                 )
             )
-    return LoadResult(added, changed, unchanged)
+        moved = store_contacts(session, contacts, user)
+    return LoadResult(added, changed, unchanged, moved)
 
 
 def directory(session: Session) -> list[DirectoryUnit]:

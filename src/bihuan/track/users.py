@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger.models import Unit, User, WebSession, utcnow
+from bihuan.track.contacts import check_field
 from bihuan.track.directory import ensure_directory, find_unit
 from bihuan.track.errors import TrackError
 from bihuan.track.tx import transaction
@@ -41,7 +42,9 @@ class Person:
         return ROLE_ZH[self.role]
 
 
-def add_user(session: Session, name: str, password: str, role: str, unit: str | None, by: str) -> User:
+def add_user(
+    session: Session, name: str, password: str, role: str, unit: str | None, by: str, email: str | None = None
+) -> User:
     name = name.strip()
     if not name or len(name) > 100:
         raise TrackError("用户名不能为空，且不超过 100 个字", "the user name must be 1-100 characters")
@@ -58,11 +61,17 @@ def add_user(session: Session, name: str, password: str, role: str, unit: str | 
         unit_id = find_unit(ensure_directory(session, by), unit).id
     elif unit:
         raise TrackError("只有 unit 角色的用户属于某个单位", "only unit users belong to a unit")
+    address = check_field("email", email)
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise TrackError(f"用户“{name}”已存在", f"user {name!r} exists")
     with transaction(session):
         user = User(
-            name=name, password_hash=_HASHER.hash(password), role=role, unit_id=unit_id, created_by=by
+            name=name,
+            password_hash=_HASHER.hash(password),
+            role=role,
+            unit_id=unit_id,
+            email=address,
+            created_by=by,
         )
         session.add(user)
         session.flush()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from bihuan.ledger import queries
 from bihuan.track import assign, board
+from bihuan.track.current import current_plan
 from bihuan.track.plans import find_task
 from bihuan.track.progress import ProgressInput, add_reports
 from bihuan.track.status import TaskStatus, statuses
@@ -89,6 +90,7 @@ class PlanOut(BaseModel):
     tasks: int
     indicators: int
     published: bool
+    current: bool = Field(False, description="是否为督查室设定的当前计划（不指定计划时用它）")
 
 
 class IndicatorOut(BaseModel):
@@ -194,13 +196,14 @@ def _task(db: Db, pid: int, number: int) -> None:
 @router.get("/plans", response_model=list[PlanOut], summary="计划列表")
 def plans(db: Db, me: Me) -> list[PlanOut]:
     out = []
+    cur = current_plan(db)
     for d in queries.documents(db):
         rev = queries.latest_revision(db, d.id)
         if rev is None:
             continue
         t, i = queries.count_rows(db, rev.id)
         out.append(PlanOut(id=d.id, region=d.region, plan_year=d.plan_year, revision=rev.number, title=rev.title,
-                           tasks=t, indicators=i, published=board.is_published(db, d.id)))  # fmt: skip
+                           tasks=t, indicators=i, published=board.is_published(db, d.id), current=d.id == cur))  # fmt: skip
     return out
 
 

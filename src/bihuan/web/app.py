@@ -116,11 +116,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.todo_cache = ViewCache(size=1024)  # the 待办 badge, per person, day and ledger stamp
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, notice_pages, pages, supervise_pages
+    from bihuan.web import api, apidocs, contact_pages, notice_pages, pages, plan_pages, supervise_pages
 
     app.include_router(pages.router)
     app.include_router(supervise_pages.router)
     app.include_router(notice_pages.router)
+    app.include_router(contact_pages.router)
+    app.include_router(plan_pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
 

@@ -86,3 +86,16 @@ def check_csrf(request: Request, token: str | None) -> None:
     expected = getattr(request.state, "csrf", None)
     if not expected or not token or not hmac.compare_digest(str(expected), str(token)):
         raise BadCsrf()
+
+
+def plan_id(db: Session, plan: int | None) -> int | None:
+    """The plan asked for, else the current plan (the office's choice: track.current)."""
+    from bihuan.ledger import queries
+    from bihuan.track.current import current_plan
+    from bihuan.track.errors import TrackError
+
+    if plan is not None:
+        if queries.document(db, plan) is None:
+            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
+        return plan
+    return current_plan(db)

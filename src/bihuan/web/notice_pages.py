@@ -13,7 +13,7 @@ from bihuan.ledger import queries
 from bihuan.track import notices, todo
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import NOTICE_GRADES, NOTICE_KINDS, NOTICE_STATES
-from bihuan.web.deps import Db, Me, check_csrf, require
+from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
 from bihuan.web.pages import known_ids, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
@@ -44,16 +44,6 @@ def _day(text: str, what: str) -> dt.date | None:
 def _back(form: Any, default: str) -> str:
     back = _field(form, "back", 200)
     return back if back.startswith("/") and not back.startswith("//") else default
-
-
-def _plan_id(db: Db, plan: int | None) -> int | None:
-    """The plan asked for, else the office's current plan, else the newest."""
-    if plan is not None:
-        if queries.document(db, plan) is None:
-            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
-        return plan
-    current = queries.current_plan_id(db)
-    return current if current is not None else max((d.id for d in queries.documents(db)), default=None)
 
 
 # ---------------------------------------------------------------- sending (from the task page)
@@ -160,7 +150,7 @@ def leader_page(
     request: Request, db: Db, me: Me, plan: int | None = None, name: str | None = None
 ) -> HTMLResponse:
     require(me, "leader", "admin")
-    pid = _plan_id(db, plan)
+    pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
     if name is not None and len(name) > 100:

@@ -18,13 +18,14 @@ from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts, logins
+from bihuan.track.current import plan_choices
 from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
 from bihuan.track.progress import ProgressInput, add_reports, parse_period
 from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
-from bihuan.web.deps import COOKIE, MAX_ID, Db, Me, NotAllowed, Viewer, check_csrf, require
+from bihuan.web.deps import COOKIE, MAX_ID, Db, Me, NotAllowed, Viewer, check_csrf, plan_id, require
 from bihuan.web.jobs import extract_upload
 
 ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
@@ -58,15 +59,6 @@ def render(request: Request, name: str, me: Any, **ctx: Any) -> HTMLResponse:
 
 def _today(request: Request) -> dt.date:
     return request.app.state.settings.today()  # type: ignore[no-any-return]
-
-
-def _plan_id(db: Db, plan: int | None) -> int | None:
-    if plan is not None:
-        if queries.document(db, plan) is None:
-            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
-        return plan
-    docs = queries.documents(db)
-    return max((d.id for d in docs), default=None)
 
 
 def _form_text(form: Any, name: str, limit: int = 5000) -> str:
@@ -139,13 +131,13 @@ async def logout(request: Request, db: Db, me: Me) -> RedirectResponse:
 def dashboard_page(
     request: Request, db: Db, me: Me, plan: int | None = None, on: str | None = None, full: bool = False
 ) -> HTMLResponse:
-    pid = _plan_id(db, plan)
+    pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
     day = _date(on) or _today(request)
     key = ("dashboard", pid, day, full, board.visible_unit(me), queries.stamp(db))
     view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request, full))
-    return render(request, "dashboard.html", me, view=view, body=body, plans=queries.documents(db), pid=pid,
+    return render(request, "dashboard.html", me, view=view, body=body, plans=plan_choices(db), pid=pid,
                   published=board.is_published(db, pid))  # fmt: skip
 
 
@@ -317,6 +309,10 @@ def assign_page(request: Request, db: Db, me: Me, pid: int, imported: int | None
         units=units,
         view=view,
         imported=imported,
+        plans=plan_choices(db),
+        stones={
+            k: assign.milestones_text(a.milestones) for k, a in queries.current_assignments(db, pid).items()
+        },
     )
 
 
@@ -340,7 +336,8 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
         for c in _form_text(form, "coop_text", 300).replace(",", "、").replace("，", "、").split("、")
         if c.strip()
     ]
-    stones = [m for m in _form_text(form, "milestones", 1000).splitlines() if m.strip()]
+    # the row shows the milestones: kept unless edited (a form without the field keeps them too)
+    stones = assign.milestone_lines(_form_text(form, "milestones", 1000)) if "milestones" in form else None
     assign.set_assignment(
         db, pid, str(number),
         lead=_form_text(form, "lead", 100) or None, cooperating=coop,
@@ -376,7 +373,8 @@ def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTML
     from bihuan.web.supervise_pages import task_panel  # it imports this module's helpers
 
     return render(request, "task.html", me, page=page, pid=pid, token=secrets.token_urlsafe(16),
-                  period=_month(day), today=day, sup=task_panel(request, db, me, pid, number))  # fmt: skip
+                  period=_month(day), today=day, sup=task_panel(request, db, me, pid, number),
+                  plans=plan_choices(db))  # fmt: skip
 
 
 # ---------------------------------------------------------------- inbox and progress
@@ -389,7 +387,7 @@ def inbox(
     request: Request, db: Db, me: Me, plan: int | None = None, period: str | None = None
 ) -> HTMLResponse:
     require(me, "unit", "admin")
-    pid = _plan_id(db, plan)
+    pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
     today = _today(request)
@@ -409,6 +407,7 @@ def inbox(
         period=p,
         rows=rows,
         tokens={it.number: secrets.token_urlsafe(16) for it in view.items},
+        plans=plan_choices(db),
     )
 
 

@@ -15,7 +15,7 @@ from bihuan.track import attachments, handover, supervise, supervise_views
 from bihuan.track.directory import directory
 from bihuan.track.errors import TrackError
 from bihuan.track.handover import FILE_TYPES, SuperviseSettings
-from bihuan.web.deps import Db, Me, check_csrf, require
+from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
 from bihuan.web.pages import _date, _form_text, known_ids, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
@@ -127,13 +127,6 @@ async def decide(request: Request, db: Db, me: Me, request_id: int) -> RedirectR
 
 
 # ---------------------------------------------------------------- the office's list
-def _plan(db: Db, plan: int | None) -> int | None:
-    if plan is not None:
-        if queries.document(db, plan) is None:
-            raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
-        return plan
-    current = queries.current_plan_id(db)
-    return current if current is not None else max((d.id for d in queries.documents(db)), default=None)
 
 
 @router.get("/admin/requests")
@@ -150,7 +143,7 @@ def request_list(
     unassigned: int | None = None,
 ) -> HTMLResponse:
     require(me, "admin")
-    pid = _plan(db, plan)
+    pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
     units = directory(db)
