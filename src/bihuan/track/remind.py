@@ -24,12 +24,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
-from bihuan.ledger.models import Assignment, Handover, Notice, OutboxMessage, Reminder, TaskRow, User
+from bihuan.ledger.models import (
+    Assignment,
+    Handover,
+    Notice,
+    OutboxMessage,
+    ProgressReport,
+    Reminder,
+    TaskRow,
+    User,
+)
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import notice_state
 from bihuan.track.reminder_rules import RULE_ZH, Rules
@@ -130,6 +139,11 @@ def month_ends_before(on: dt.date, k: int) -> list[dt.date]:
     return out
 
 
+def _numbers(items: Sequence[TaskRow], most: int = 30) -> str:
+    nums = sorted(t.number for t in items)
+    return "、".join(map(str, nums[:most])) + ("等" if len(nums) > most else "")
+
+
 def _short(text: str, n: int = 24) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -192,7 +206,13 @@ def _plan_rules(
     extended = queries.approved_deadlines(session, doc)
     period = prev_month(month(on))  # the period whose report is due this month
     due_day = dt.date(on.year, on.month, rules.report_day)
-    reported = queries.reported_periods(session, doc, period)
+    reported = set(
+        session.scalars(
+            select(ProgressReport.task_key)
+            .where(ProgressReport.document_id == doc, ProgressReport.period == period)
+            .distinct()
+        )
+    )
     region = document.region
     out: list[Planned] = []
 
@@ -211,7 +231,7 @@ def _plan_rules(
             or dt.date(document.plan_year, 12, 31)
         )
         live.append((t, lead, deadline))
-        if month(started[t.key]) <= period <= month(deadline) and period not in reported.get(t.key, set()):
+        if month(started[t.key]) <= period <= month(deadline) and t.key not in reported:
             owed[lead].append(t)
 
     rhythm = f"每月 {rules.report_day} 日前报送上月进度；报送义务从交办之日起算"
@@ -219,7 +239,7 @@ def _plan_rules(
     left = (due_day - on).days
     if rules.report_due_days and 0 <= left <= rules.report_due_days:
         for unit, items in sorted(owed.items()):
-            numbers = "、".join(str(t.number) for t in items[:30]) + ("等" if len(items) > 30 else "")
+            numbers = _numbers(items)
             out.append(
                 Planned(
                     dedupe_key("report_due", doc, None, None, f"u{unit}", period),
@@ -274,37 +294,38 @@ def _plan_rules(
                         ),
                     )
                 )
-    # 完成时限临期提醒: the lead unit and the leader, once per task and deadline
+    # 完成时限临期提醒: each lead unit and leader once per deadline, listing the tasks
     if rules.task_deadline_days:
+        near: dict[tuple[str, int | str, dt.date], list[TaskRow]] = defaultdict(list)
         for t, lead, deadline in live:
+            if 0 <= (deadline - on).days <= rules.task_deadline_days:
+                near[("u", lead, deadline)].append(t)
+                a = assigned.get(t.key)
+                if a is not None and a.leader:
+                    near[("l", a.leader, deadline)].append(t)
+        why = f"完成时限前 {rules.task_deadline_days} 天提醒牵头单位和责任领导（每个时限一次；批准延期后按新时限）。"
+        for (_kind, who, deadline), items in sorted(
+            near.items(), key=lambda x: (x[0][0], str(x[0][1]), x[0][2])
+        ):
             days = (deadline - on).days
-            if not 0 <= days <= rules.task_deadline_days:
-                continue
-            a = assigned.get(t.key)
-            why = (
-                f"完成时限前 {rules.task_deadline_days} 天提醒牵头单位和责任领导（每个时限一次；"
-                "批准延期后按新时限）。"
+            one = items[0] if len(items) == 1 else None
+            what = (
+                f"任务“{_short(one.text, 40)}”" if one else f"{len(items)} 项任务（序号 {_numbers(items)}）"
             )
-            body = (
-                f"{region}：任务“{_short(t.text, 40)}”的完成时限是 {deadline.isoformat()}，还剩 {days} 天。"
-            )
-            subject = f"序号 {t.number} 的完成时限还剩 {days} 天"
-            link = f"/plans/{doc}/tasks/{t.number}"
+            to_unit = who if isinstance(who, int) else None
+            leader = who if isinstance(who, str) else None
             out.append(
                 Planned(
-                    dedupe_key("task_deadline", doc, t.key, None, f"u{lead}", deadline.isoformat()),
-                    "task_deadline", on, doc, t.key, None, lead, None, names.get(lead, "?"),
-                    subject, body, link, why,
+                    dedupe_key("task_deadline", doc, None, None,
+                               f"u{to_unit}" if to_unit is not None else f"l{leader}", deadline.isoformat()),
+                    "task_deadline", on, doc, one.key if one else None, None, to_unit, leader,
+                    names.get(to_unit, "?") if to_unit is not None else str(leader),
+                    f"{len(items)} 项任务的完成时限还剩 {days} 天" if not one else f"序号 {one.number} 的完成时限还剩 {days} 天",
+                    f"{region}：{'你单位牵头的' if to_unit is not None else '你负责的'}{what}完成时限是 {deadline.isoformat()}，还剩 {days} 天。",
+                    f"/plans/{doc}/tasks/{one.number}" if one else ("/inbox" if to_unit is not None else "/dashboard"),
+                    why,
                 )
             )  # fmt: skip
-            if a is not None and a.leader:
-                out.append(
-                    Planned(
-                        dedupe_key("task_deadline", doc, t.key, None, f"l{a.leader}", deadline.isoformat()),
-                        "task_deadline", on, doc, t.key, None, None, a.leader, a.leader,
-                        subject, body, link, why,
-                    )
-                )  # fmt: skip
     if rules.handover_unsigned:
         out += _unsigned(session, doc, on, region, handed, closed, tasks, names)
     if rules.red_periods:
@@ -381,7 +402,7 @@ def _red_streaks(
     ends = month_ends_before(on, rules.red_periods)
     first = ends[-1]
     candidates = {t.key: (t, lead) for t, lead, _ in live if started[t.key] <= first}
-    if not candidates:
+    if not candidates or _streaks_checked(session, doc, month(ends[0])):
         return []
     settings = status_settings or Settings.load()
     red = set(candidates)
@@ -413,12 +434,24 @@ def _red_streaks(
                 f"拟督办：序号 {t.number} 连续 {rules.red_periods} 个月红灯，请审核发出",
                 f"{region}：{text}（重点督办件草稿，待督查室审核后发出。）",
                 f"/plans/{doc}/tasks/{t.number}",
-                f"连续 {rules.red_periods} 个月末都是红灯的任务，自动起草重点督办件交督查室审核；"
+                f"连续 {rules.red_periods} 个月末都是红灯的任务，自动起草重点督办件交督查室审核（每月检查一次）；"
                 "该任务已有未办结的督办件时不再起草。",
                 NoticeDraft("督办", "重点", text, answer_by, True, coop, leader),
             )
         )  # fmt: skip
     return out
+
+
+def _streaks_checked(session: Session, doc: int, period: str) -> bool:
+    """The month's lights are checked once: a run that proposed drafts for this month already
+    looked at every task (its drafts were written in one transaction)."""
+    pattern = dedupe_key("red_streak", doc, "%", None, "office", period)
+    return (
+        session.scalar(
+            select(Reminder.id).where(Reminder.rule == "red_streak", Reminder.dedupe.like(pattern)).limit(1)
+        )
+        is not None
+    )
 
 
 def _notice_rules(session: Session, on: dt.date, rules: Rules, names: dict[int, str]) -> list[Planned]:
@@ -497,41 +530,42 @@ def add_reminders(session: Session, planned: Sequence[Planned]) -> list[QueuedRe
     todo = [p for p in planned if p.dedupe not in said]
     if not todo:
         return []
-    notices: dict[int, Notice] = {}
+    notice_rows: list[tuple[int, dict[str, object]]] = []
     for i, p in enumerate(todo):
         if p.notice is not None and p.task_key is not None and p.document_id is not None:
             n = p.notice
             lead = p.unit_id if p.unit_id is not None else _lead_of(session, p.document_id, p.task_key)
-            notices[i] = Notice(
+            notice_rows.append((i, dict(
                 document_id=p.document_id, task_key=p.task_key, unit_id=lead, kind=n.kind, text=n.text,
                 grade=n.grade, answer_by=n.answer_by, copy_unit_ids=list(n.copy_unit_ids),
                 copy_leader=n.copy_leader, draft=n.draft, rule=p.rule, created_by=RULE_USER,
-            )  # fmt: skip
-    session.add_all(notices.values())
-    session.flush()
-    rows = []
-    for i, p in enumerate(todo):
-        notice_id = notices[i].id if i in notices else p.notice_id
-        rows.append(
-            Reminder(
+            )))  # fmt: skip
+    notices: dict[int, int] = {}  # index in todo → the new notice's id
+    if notice_rows:
+        ids = session.scalars(
+            insert(Notice).returning(Notice.id, sort_by_parameter_order=True), [r for _, r in notice_rows]
+        ).all()
+        notices = {i: nid for (i, _), nid in zip(notice_rows, ids, strict=True)}
+    reminder_ids = session.scalars(
+        insert(Reminder).returning(Reminder.id, sort_by_parameter_order=True),
+        [
+            dict(
                 dedupe=p.dedupe, rule=p.rule, day=p.day, document_id=p.document_id, task_key=p.task_key,
-                notice_id=notice_id, unit_id=p.unit_id, leader=p.leader, subject=p.subject[:200],
-                body=p.body, link=p.link, why=p.why,
+                notice_id=notices.get(i, p.notice_id), unit_id=p.unit_id, leader=p.leader,
+                subject=p.subject[:200], body=p.body, link=p.link, why=p.why,
             )
-        )  # fmt: skip
-    session.add_all(rows)
-    session.flush()
+            for i, p in enumerate(todo)
+        ],
+    ).all()  # fmt: skip
     where = Recipients.load(session)
     out = []
-    outbox = []
-    for i, (p, r) in enumerate(zip(todo, rows, strict=True)):
+    outbox: list[dict[str, object]] = []
+    for i, (p, rid) in enumerate(zip(todo, reminder_ids, strict=True)):
         channels = where.channels(p)
-        outbox += [
-            OutboxMessage(reminder_id=r.id, channel=c, recipient=to, unit_id=p.unit_id) for c, to in channels
-        ]
-        out.append(QueuedReminder(r.id, p, channels, notices[i].id if i in notices else p.notice_id))
-    session.add_all(outbox)
-    session.flush()
+        outbox += [dict(reminder_id=rid, channel=c, recipient=to, unit_id=p.unit_id) for c, to in channels]
+        out.append(QueuedReminder(rid, p, channels, notices.get(i, p.notice_id)))
+    if outbox:
+        session.execute(insert(OutboxMessage), outbox)
     return out
 
 
