@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/public"):                                (200,     200,    200,    200,    200),
     ("GET",  "/public/{pid}"):                          (200,     200,    200,    200,    200),
     ("GET",  "/admin/logins"):                          ("login", 403,    403,    403,    200),
+    ("GET",  "/admin/outbox"):                          ("login", 403,    403,    403,    200),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
     # the JSON API: 401 without a session
     ("GET",  "/api/v1/plans"):                          (401,     200,    200,    200,    200),

@@ -92,9 +92,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from bihuan.web.remind_schedule import start_schedule
+
+        scheduler = start_schedule(app)  # the reminder jobs, when settings.remind_at is set
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             from bihuan.web.jobs import shutdown  # the upload workers (children) still running
 
             shutdown(app)
@@ -114,11 +119,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.views = ViewCache()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, pages
+    from bihuan.web import api, apidocs, outbox_pages, pages
 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
+    app.include_router(outbox_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

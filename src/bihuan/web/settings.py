@@ -52,6 +52,11 @@ class WebSettings:
     import_workers: int = 2
     import_timeout_s: float = 60.0
     import_memory_mb: int = 1536
+    # Reminders (bihuan.web.remind_schedule): "07:30" runs the rules daily at that local time and
+    # the sender every remind_send_minutes; None: no schedule (cron `bihuan remind run` instead).
+    remind_at: str | None = None
+    remind_send_minutes: float = 5.0
+    remind_rules: str | None = None  # a rules TOML file; None: the shipped rules
 
     @property
     def pool(self) -> Pool:
