@@ -74,11 +74,14 @@ class SmtpSink:
 
 
 @contextmanager
-def smtp_sink(port: int | None = None, **kw: Any) -> Iterator[SmtpSink]:
+def smtp_sink(
+    port: int | None = None, authenticator: Any = None, auth_require_tls: bool = True, **kw: Any
+) -> Iterator[SmtpSink]:
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink(port or free_port(), **kw)
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    extra = {"authenticator": authenticator, "auth_require_tls": auth_require_tls} if authenticator else {}
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port, **extra)
     controller.start()
     try:
         yield sink

@@ -61,7 +61,7 @@ def parse_smtp_url(url: str, password: str | None = None) -> Smtp:
             "smtps:// 已是加密连接，不能再加 starttls=1", "smtps:// is TLS already; drop starttls=1"
         )
     user = unquote(parts.username) if parts.username else None
-    secret = unquote(parts.password) if parts.password is not None else password
+    secret = unquote(parts.password) if parts.password is not None else (password if user else None)
     return Smtp(parts.hostname, port or (465 if implicit else 25), implicit, starttls, user, secret)
 
 
