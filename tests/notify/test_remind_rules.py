@@ -253,3 +253,32 @@ def test_dry_run_writes_nothing(sqlite_url: str, tmp_path: Path, session: Sessio
         "remind", "run", "--db", sqlite_url, "--on", DAY.isoformat(), "--dry-run", "--rules", str(own)
     )
     assert done.returncode == 0 and "逾期未报自动催办" not in done.stdout
+
+
+def test_a_run_that_loses_the_race_adds_nothing(pg_url: str) -> None:
+    """PostgreSQL: run B inserts the same reminders while run A's transaction holds them; when A
+    commits, B's insert fails on the unique key, B evaluates again and finds everything said."""
+    import threading
+    import time
+
+    from bihuan.cli.web_cmds import build_demo
+
+    build_demo(pg_url, DAY)  # type: ignore[arg-type]
+    ledger = open_ledger(pg_url)
+    try:
+        with ledger.sessions() as a, ledger.sessions() as b:
+            planned = remind.evaluate(a, DAY, RULES)
+            a.rollback()
+            results: list[object] = []
+            tx = a.begin()
+            written = remind.add_reminders(a, planned)
+            thread = threading.Thread(target=lambda: results.append(remind.run(b, DAY, RULES)))
+            thread.start()
+            time.sleep(1.0)  # B is now waiting on A's uncommitted keys
+            tx.commit()
+            thread.join(120)
+            (queued,) = results
+            assert isinstance(queued, remind.Queued) and queued.reminders == []
+            assert a.scalar(select(func.count()).select_from(Reminder)) == len(written) == len(planned)
+    finally:
+        ledger.close()
