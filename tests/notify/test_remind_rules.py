@@ -115,9 +115,11 @@ def test_missed_report_writes_one_urge_notice_per_task(session: Session) -> None
     drafts = session.scalars(select(Notice).where(Notice.rule == "red_streak")).all()
     assert drafts and all(d.draft and d.kind == "督办" and d.grade == "重点" for d in drafts)
     notices = session.scalar(select(func.count()).select_from(Notice))
-    # the same day again, and later in the month: nothing new (once per period)
-    for later in (on, on + dt.timedelta(days=5)):
-        assert remind.run(session, later, RULES).reminders == []
+    # the same day again: nothing; later in the month: no new 催办 or draft (once per period),
+    # only the escalation of the 催办 now past their answer deadline
+    assert remind.run(session, on, RULES).reminders == []
+    later = remind.run(session, on + dt.timedelta(days=5), RULES)
+    assert {q.planned.rule for q in later.reminders} == {"notice_overdue"}
     assert session.scalar(select(func.count()).select_from(Notice)) == notices
 
 
@@ -170,6 +172,23 @@ def test_notice_answer_reminder_until_answered(session: Session) -> None:
     session.add(NoticeAnswer(notice_id=n.id, text="已推进", created_by="某单位"))
     session.commit()
     assert "notice_answer" not in fired(session, dt.date(2023, 7, 10))
+
+
+def test_an_unanswered_notice_past_its_deadline_escalates_to_the_office(session: Session) -> None:
+    t = task(session, 3)
+    n = Notice(document_id=1, task_key=t.key, unit_id=lead(session, 3), kind="催办", text="请报送",
+               grade="一般", answer_by=dt.date(2023, 7, 8), created_by="督查室")  # fmt: skip
+    session.add(n)
+    session.commit()
+    over = [p for p in fired(session, dt.date(2023, 7, 10)).get("notice_overdue", []) if p.notice_id == n.id]
+    assert {p.to for p in over} == {"督查室", over[0].to} and len(over) == 2
+    assert all("已过 2 天" in p.body for p in over)
+    assert "notice_overdue" not in fired(session, dt.date(2023, 8, 20))  # a month on: no longer escalated
+    session.add(NoticeAnswer(notice_id=n.id, text="已报送", created_by="某单位"))
+    session.commit()
+    assert not [
+        p for p in fired(session, dt.date(2023, 7, 10)).get("notice_overdue", []) if p.notice_id == n.id
+    ]
 
 
 def test_channels_and_reminders_for_each_person(session: Session) -> None:

@@ -49,6 +49,7 @@ from bihuan.track.users import Person
 OFFICE = "督查室"
 RULE_USER = "提醒规则"  # Notice.created_by of what a rule writes
 WAITING = ("待签收", "已签收", "已退回")  # a notice still waiting for the unit's answer
+OVERDUE_WINDOW_DAYS = 30  # an overdue notice is escalated if its deadline passed within this many days
 _SPLIT = re.compile(r"[;,，；\s]+")
 
 
@@ -455,23 +456,26 @@ def _streaks_checked(session: Session, doc: int, period: str) -> bool:
 
 
 def _notice_rules(session: Session, on: dt.date, rules: Rules, names: dict[int, str]) -> list[Planned]:
-    """督办件答复临期提醒: the addressed unit, once per notice and answer deadline."""
-    if not rules.notice_answer_days:
+    """督办件答复临期提醒 (the addressed unit, once per notice and answer deadline) and 逾期未答复
+    (the unit and the office, once per notice and deadline, within a month of the deadline)."""
+    ahead = on + dt.timedelta(days=rules.notice_answer_days)
+    since = on - dt.timedelta(days=OVERDUE_WINDOW_DAYS) if rules.notice_overdue else on
+    if since >= on and not rules.notice_answer_days:
         return []
-    soon = session.scalars(
+    found = session.scalars(
         select(Notice).where(
             Notice.draft.is_(False),
             Notice.answer_by.is_not(None),
-            Notice.answer_by >= on,
-            Notice.answer_by <= on + dt.timedelta(days=rules.notice_answer_days),
+            Notice.answer_by >= since,
+            Notice.answer_by <= ahead,
         )
     ).all()
-    if not soon:
+    if not found:
         return []
-    histories = queries.notice_histories(session, [n.id for n in soon])
+    histories = queries.notice_histories(session, [n.id for n in found])
     numbers: dict[tuple[int, str], int] = {}
     out = []
-    for n in soon:
+    for n in found:
         state = notice_state(n, *histories[n.id])
         if state not in WAITING or n.answer_by is None:
             continue
@@ -480,17 +484,37 @@ def _notice_rules(session: Session, on: dt.date, rules: Rules, names: dict[int, 
             number = _task_number(session, n.document_id, n.task_key)
             numbers[(n.document_id, n.task_key)] = number
         days = (n.answer_by - on).days
-        out.append(
-            Planned(
-                dedupe_key("notice_answer", n.document_id, n.task_key, n.id, f"u{n.unit_id}", n.answer_by.isoformat()),
-                "notice_answer", on, n.document_id, n.task_key, n.id, n.unit_id, None,
-                names.get(n.unit_id, "?"),
-                f"{n.kind}件（{n.grade or '一般'}）还剩 {days} 天答复",
-                f"关于序号 {number} 的{n.kind}件（{state}）应于 {n.answer_by.isoformat()} 前答复：{_short(n.text, 60)}",
-                f"/plans/{n.document_id}/tasks/{number}",
-                f"督办件答复期限前 {rules.notice_answer_days} 天，提醒尚未答复的单位（每个期限一次）。",
-            )
-        )  # fmt: skip
+        link = f"/plans/{n.document_id}/tasks/{number}"
+        what = f"关于序号 {number} 的{n.kind}件（{n.grade or '一般'}，{state}）"
+        if days >= 0:
+            if not rules.notice_answer_days:
+                continue
+            out.append(
+                Planned(
+                    dedupe_key("notice_answer", n.document_id, n.task_key, n.id, f"u{n.unit_id}", n.answer_by.isoformat()),
+                    "notice_answer", on, n.document_id, n.task_key, n.id, n.unit_id, None,
+                    names.get(n.unit_id, "?"),
+                    f"{n.kind}件（{n.grade or '一般'}）还剩 {days} 天答复",
+                    f"{what}应于 {n.answer_by.isoformat()} 前答复：{_short(n.text, 60)}",
+                    link,
+                    f"督办件答复期限前 {rules.notice_answer_days} 天，提醒尚未答复的单位（每个期限一次）。",
+                )
+            )  # fmt: skip
+            continue
+        why = "督办件过了答复期限仍未答复的，提醒该单位并报督查室（每个期限一次）。"
+        body = f"{what}答复期限 {n.answer_by.isoformat()} 已过 {-days} 天，尚未答复：{_short(n.text, 60)}"
+        for to_unit, to, key in (
+            (n.unit_id, names.get(n.unit_id, "?"), f"u{n.unit_id}"),
+            (None, OFFICE, "office"),
+        ):
+            out.append(
+                Planned(
+                    dedupe_key("notice_overdue", n.document_id, n.task_key, n.id, key, n.answer_by.isoformat()),
+                    "notice_overdue", on, n.document_id, n.task_key, n.id, to_unit, None, to,
+                    f"{n.kind}件逾期未答复（{names.get(n.unit_id, '?')}）" if to_unit is None else f"{n.kind}件已逾期 {-days} 天未答复",
+                    body, link, why,
+                )
+            )  # fmt: skip
     return out
 
 

@@ -20,6 +20,7 @@ RULE_ZH = {
     "report_missed": "逾期未报自动催办",
     "task_deadline": "完成时限临期提醒",
     "notice_answer": "督办件答复临期提醒",
+    "notice_overdue": "督办件逾期未答复",
     "handover_unsigned": "交办逾期未签收",
     "red_streak": "连续红灯拟督办",
 }
@@ -31,6 +32,7 @@ class Rules:
     report_due_days: int = 3
     task_deadline_days: int = 10
     notice_answer_days: int = 2
+    notice_overdue: bool = True
     handover_unsigned: bool = True
     urge_answer_days: int = 3
     red_periods: int = 3
