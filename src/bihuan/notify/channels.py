@@ -20,7 +20,12 @@ from bihuan.notify.config import Smtp
 
 
 class SendError(Exception):
-    """A delivery that failed, with the reason the office sees."""
+    """A delivery that failed, with the reason the office sees. `server_down`: the server could
+    not be reached at all, so the other messages of that channel would fail the same way."""
+
+    def __init__(self, reason: str, server_down: bool = False) -> None:
+        super().__init__(reason)
+        self.server_down = server_down
 
 
 def send_email(
@@ -57,7 +62,10 @@ def send_email(
     except smtplib.SMTPResponseException as e:
         raise SendError(f"SMTP 服务器拒绝（{e.smtp_code} {_said(e.smtp_error)}）") from e
     except (smtplib.SMTPException, OSError) as e:
-        raise SendError(f"无法连接 SMTP 服务器 {smtp.host}:{smtp.port}（{type(e).__name__}: {e}）") from e
+        down = isinstance(e, OSError | smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected)
+        raise SendError(
+            f"无法连接 SMTP 服务器 {smtp.host}:{smtp.port}（{type(e).__name__}: {e}）", server_down=down
+        ) from e
 
 
 def _said(raw: bytes | str) -> str:

@@ -70,26 +70,36 @@ def deliver(
     sender = sender or sender_id()
     margin = dt.timedelta(seconds=3 * rules.timeout_seconds)
     seen: set[int] = set()
+    down: set[str] = set()  # channels whose server did not answer: left for the next round
     out: list[Attempt] = []
     while limit is None or len(out) < limit:
         size = rules.batch if limit is None else min(rules.batch, limit - len(out))
-        batch = claim(session, sender, size, rules.lease, config.channels(), exclude=seen)
+        channels = [c for c in config.channels() if c not in down]
+        batch = claim(session, sender, size, rules.lease, channels, exclude=seen) if channels else []
         if not batch:
             break
+        skipped: list[int] = []
         for i, m in enumerate(batch):
             if utcnow() + margin >= m.until:  # this send could outlast the lease: claim afresh
-                release(session, [x.id for x in batch[i:]], sender)
+                skipped += [x.id for x in batch[i:]]
                 if i == 0:  # not even one fits in a lease: leave them to the next round
+                    release(session, skipped, sender)
                     return out
                 break
+            if m.channel in down:  # its server is down: not tried again in this round
+                skipped.append(m.id)
+                continue
             seen.add(m.id)
             try:
                 send_one(m, config, rules)
                 ok, error = True, None
             except SendError as e:
                 ok, error = False, str(e)
+                if e.server_down and m.channel == "email":
+                    down.add(m.channel)
             record(session, m.id, sender, ok, error, rules)
             out.append(
                 Attempt(m.id, m.channel, shown_recipient(m.channel, m.recipient), m.subject, ok, error)
             )
+        release(session, skipped, sender)
     return out
