@@ -20,6 +20,7 @@ from bihuan.ledger.models import (
     Notice,
     NoticeAnswer,
     OutboxMessage,
+    ProgressReport,
     Reminder,
     RequestDecision,
     TaskRow,
@@ -121,6 +122,19 @@ def test_missed_report_writes_one_urge_notice_per_task(session: Session) -> None
     later = remind.run(session, on + dt.timedelta(days=5), RULES)
     assert {q.planned.rule for q in later.reminders} == {"notice_overdue"}
     assert session.scalar(select(func.count()).select_from(Notice)) == notices
+
+
+@pytest.mark.parametrize(("reporter", "owed"), [("cooperating", True), ("lead", False), ("office", False)])
+def test_only_the_lead_units_report_settles_the_period(session: Session, reporter: str, owed: bool) -> None:
+    t = task(session, 50)
+    unit = lead(session, 50)
+    other = next(u.id for u in queries.units(session) if u.id != unit)
+    by = {"cooperating": other, "lead": unit, "office": None}[reporter]
+    session.add(ProgressReport(document_id=1, task_key=t.key, period="2023-06", percent=40.0, unit_id=by,
+                               author="某人"))  # fmt: skip
+    session.commit()
+    urged = {p.task_key for p in fired(session, dt.date(2023, 7, 10)).get("report_missed", [])}
+    assert (t.key in urged) is owed
 
 
 def test_closed_tasks_get_nothing(session: Session) -> None:

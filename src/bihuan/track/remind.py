@@ -207,13 +207,14 @@ def _plan_rules(
     extended = queries.approved_deadlines(session, doc)
     period = prev_month(month(on))  # the period whose report is due this month
     due_day = dt.date(on.year, on.month, rules.report_day)
-    reported = set(
-        session.scalars(
-            select(ProgressReport.task_key)
-            .where(ProgressReport.document_id == doc, ProgressReport.period == period)
-            .distinct()
-        )
-    )
+    # who reported the period, per task: the lead unit's report counts, a cooperating unit's not
+    reported: dict[str, set[int | None]] = defaultdict(set)
+    for key, unit_id in session.execute(
+        select(ProgressReport.task_key, ProgressReport.unit_id)
+        .where(ProgressReport.document_id == doc, ProgressReport.period == period)
+        .distinct()
+    ):
+        reported[key].add(unit_id)
     region = document.region
     out: list[Planned] = []
 
@@ -232,7 +233,8 @@ def _plan_rules(
             or dt.date(document.plan_year, 12, 31)
         )
         live.append((t, lead, deadline))
-        if month(started[t.key]) <= period <= month(deadline) and t.key not in reported:
+        by = reported.get(t.key, set())
+        if month(started[t.key]) <= period <= month(deadline) and not (None in by or lead in by):
             owed[lead].append(t)
 
     rhythm = f"每月 {rules.report_day} 日前报送上月进度；报送义务从交办之日起算"
@@ -252,7 +254,7 @@ def _plan_rules(
                     unit,
                     None,
                     names.get(unit, "?"),
-                    f"请于 {due_day:%m月%d日} 前报送 {period} 进度",
+                    f"请于 {due_day.month}月{due_day.day}日前报送 {period} 进度",
                     f"{region}：你单位牵头的 {len(items)} 项任务尚未报送 {period} 进度（序号 {numbers}），"
                     f"截止 {due_day.isoformat()}。",
                     "/inbox",
