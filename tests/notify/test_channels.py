@@ -115,9 +115,23 @@ def test_a_failed_post_is_recorded_and_retried_later(sqlite_url: str) -> None:
         ledger.close()
 
 
-def _queue_one(s: Session, url: str) -> None:
+def test_a_malformed_webhook_fails_alone(sqlite_url: str) -> None:
+    ledger = open_ledger(sqlite_url)
+    try:
+        with webhook_server() as hooks, ledger.sessions() as s:
+            _queue_one(s, "http://exa mple.org/robot?key=k", "t|bad")
+            _queue_one(s, hooks.url("/wecom/send?key=k"), "t|good")
+            sent = deliver(s, Rules(), NotifyConfig.from_env({}))
+            assert [a.ok for a in sent] == [False, True]
+            assert "InvalidURL" in (sent[0].error or "") and len(hooks.posts) == 1
+            assert all(m.claimed_by is None for m in s.scalars(select(OutboxMessage)))
+    finally:
+        ledger.close()
+
+
+def _queue_one(s: Session, url: str, dedupe: str = "t|1") -> None:
     with s.begin():
-        r = Reminder(dedupe="t|1", rule="report_due", day=dt.date(2023, 7, 10), subject="s", body="b",
+        r = Reminder(dedupe=dedupe, rule="report_due", day=dt.date(2023, 7, 10), subject="s", body="b",
                      link="/inbox", why="w")  # fmt: skip
         s.add(r)
         s.flush()

@@ -97,6 +97,8 @@ def deliver(
                 ok, error = False, str(e)
                 if e.server_down and m.channel == "email":
                     down.add(m.channel)
+            except Exception as e:  # a malformed address or URL: this message fails, not the sender
+                ok, error = False, f"无法发送（{type(e).__name__}: {' '.join(str(e).split())[:200]}）"
             record(session, m.id, sender, ok, error, rules)
             out.append(
                 Attempt(m.id, m.channel, shown_recipient(m.channel, m.recipient), m.subject, ok, error)
