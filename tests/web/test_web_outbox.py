@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from web_helpers import ADMIN, TODAY, Web
 
-from bihuan.ledger.models import OutboxMessage, Reminder, UnitContact, utcnow
+from bihuan.ledger.models import OutboxMessage, Reminder, Unit, UnitContact, utcnow
 from bihuan.track import remind
 from bihuan.track.outbox import claim, record
 from bihuan.track.reminder_rules import Rules
@@ -69,6 +69,9 @@ def test_serve_runs_the_reminders_on_a_schedule(
     web: Web, make_web: Callable[..., Web], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BIHUAN_SMTP_URL", raising=False)
+    with web.db() as s:  # no webhooks whatever the demo carries: nothing leaves the machine
+        s.add_all(UnitContact(unit_id=u.id, created_by="测试") for u in s.scalars(select(Unit)))
+        s.commit()
     scheduled = make_web(web.db_url, remind_at="07:30", remind_send_minutes=1.0)
     with TestClient(scheduled.app):  # the lifespan starts the scheduler
         scheduler = scheduled.app.state.remind_scheduler
