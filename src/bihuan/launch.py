@@ -51,6 +51,15 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", help="工作进程数；默认与 CPU 核数相同（至多 8）。")
     ] = 0,
+    remind_at: Annotated[
+        str | None,
+        typer.Option(
+            "--remind-at",
+            metavar="HH:MM",
+            help="每天这个时间（本机时间）检查提醒规则并发送消息，另每 5 分钟发送到期和重试的消息；"
+            "不写时用环境变量 BIHUAN_REMIND_AT，再不然不运行（可用 cron 运行 bihuan remind run）。",
+        ),
+    ] = None,
 ) -> None:
     """启动网页工作台（督查室、责任单位、领导、公众页）。"""
     from bihuan.ledger.db import open_ledger
@@ -63,9 +72,17 @@ def serve(
     check_port_free(host, port)
     if workers < 0 or workers > 64:
         raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
+    at = (remind_at or os.environ.get("BIHUAN_REMIND_AT", "")).strip() or None
+    if at is not None:
+        from bihuan.web.remind_schedule import parse_at
+
+        with handled():
+            parse_at(at)
     typer.echo(f"bihuan 网页工作台：http://{host}:{port}/  （Ctrl+C 退出）")
+    if at is not None:
+        typer.echo(f"每天 {at} 检查提醒规则并发送消息（每个工作进程都运行，不会重复发送）")
     count = workers or min(8, os.cpu_count() or 1)
-    run(WebSettings(db=db, secure_cookies=secure_cookies), host, port, count)
+    run(WebSettings(db=db, secure_cookies=secure_cookies, remind_at=at), host, port, count)
 
 
 def demo(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, supervise_cmds, web_cmds
+from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -38,6 +38,10 @@ for sub in (
     app.add_typer(sub)
 web_cmds.user_app.command("add", cls=BihuanCommand, epilog=web_cmds.USER_EPILOG)(web_cmds.user_add)
 app.add_typer(web_cmds.user_app, cls=BihuanSubGroup)
+remind_cmds.remind_app.command(
+    "run", cls=BihuanCommand, help=remind_cmds.RUN_HELP, epilog=remind_cmds.EPILOG
+)(remind_cmds.run)
+app.add_typer(remind_cmds.remind_app)
 app.command(
     "status",
     cls=BihuanCommand,

@@ -93,9 +93,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from bihuan.web.remind_schedule import start_schedule
+
+        scheduler = start_schedule(app)  # the reminder jobs, when settings.remind_at is set
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             from bihuan.web.jobs import shutdown  # the upload workers (children) still running
 
             shutdown(app)
@@ -116,7 +121,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.todo_cache = ViewCache(size=1024)  # the 待办 badge, per person, day and ledger stamp
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from bihuan.web import api, apidocs, contact_pages, notice_pages, pages, plan_pages, supervise_pages
+    from bihuan.web import (
+        api,
+        apidocs,
+        contact_pages,
+        notice_pages,
+        outbox_pages,
+        pages,
+        plan_pages,
+        supervise_pages,
+    )
 
     app.include_router(pages.router)
     app.include_router(supervise_pages.router)
@@ -125,6 +139,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(plan_pages.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
+    app.include_router(outbox_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

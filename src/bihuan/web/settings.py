@@ -57,6 +57,11 @@ class WebSettings:
     import_memory_mb: int = 1536
     # 督导: the 签收 deadline and the evidence files' types, size and count (track/data/supervise.toml)
     supervise: SuperviseSettings = field(default_factory=SuperviseSettings.load)
+    # Reminders (bihuan.web.remind_schedule): "07:30" runs the rules daily at that local time and
+    # the sender every remind_send_minutes; None: no schedule (cron `bihuan remind run` instead).
+    remind_at: str | None = None
+    remind_send_minutes: float = 5.0
+    remind_rules: str | None = None  # a rules TOML file; None: the shipped rules
 
     @property
     def pool(self) -> Pool:
