@@ -114,10 +114,11 @@ def demo(
         assert path is not None
         try:
             with handled():
-                build_demo(path, DEMO_DAY)
+                build_demo(path, DEMO_DAY, supervision=True)
         except BaseException:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.rmtree(f"{path}.files", ignore_errors=True)  # the demo's evidence files
             raise
         typer.echo(f"已建演示库：{path}   演示日期：{DEMO_DAY}")
         _logins()
@@ -132,7 +133,7 @@ def demo(
     keep = False  # a --db demo that was served stays for `bihuan serve --db`; a failed one goes
     try:
         with handled():
-            build_demo(path, DEMO_DAY)
+            build_demo(path, DEMO_DAY, supervision=True)
         typer.echo(f"bihuan 演示：http://{host}:{port}/   演示库：{path}   演示日期：{DEMO_DAY}")
         _logins()
         try:

@@ -6,31 +6,25 @@ tests/artifacts/browser/contacts/."""
 
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import ARTIFACTS, REPORT, Server, _free_socket, browser, login, shot  # noqa: F401
+from browser_helpers import REPO, Server, artifacts, chromium, login, serve, shot
 from web_helpers import ADMIN, PASSWORD, PID, TODAY, UNIT_USERS
 
+REPORT = REPO / "examples" / "shixian-2022-report.txt"
 UNIT = "发改局"
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo ledger (plan 1 current) plus a second report imported, served by uvicorn."""
-    import uvicorn
-
     from bihuan.cli.web_cmds import build_demo
     from bihuan.extract import extract_text
     from bihuan.ledger.db import open_ledger
     from bihuan.track import plans
-    from bihuan.web.app import create_app
-    from bihuan.web.settings import WebSettings
 
     db = tmp_path_factory.mktemp("browser-contacts") / "demo.db"
     build_demo(db, TODAY)
@@ -42,47 +36,23 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                               region="另一县")  # fmt: skip
     finally:
         ledger.close()
-    app = create_app(WebSettings(db=str(db), today=lambda: TODAY))
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60  # a hang guard, not a speed goal
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            srv.should_exit = True
-            pytest.fail("the web server did not answer /healthz within 60 s")
-        time.sleep(0.05)
-    try:
-        yield Server(url, db)
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(db, TODAY) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
 def folder() -> Path:
-    out = ARTIFACTS / "contacts"
-    out.mkdir(parents=True, exist_ok=True)
-    ignore = ARTIFACTS / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n!.gitignore\n", encoding="utf-8")
-    for old in out.glob("*.png"):
-        old.unlink()
-    return out
+    return artifacts("contacts")
 
 
 def test_contacts_plan_selector_and_milestones_in_the_browser(
-    browser: Any,  # noqa: F811
+    browser: Any,
     demo_server: Server,
     folder: Path,
 ) -> None:

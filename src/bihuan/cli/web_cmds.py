@@ -30,11 +30,12 @@ DEMO_UNIT_MAIL = {"发展和改革局": "fgj", "农业农村局": "nyncj", "住�
 DEMO_USER_MAIL = {"督查室": "ducha", "县长": "xianzhang", "发改局": "fgj.lianluo", "农业农村局": "nyncj.lianluo",
                   "住建局": "zjj.lianluo"}  # fmt: skip
 DEMO_SEES = {  # what each demo login is for, as `bihuan demo` prints it
-    "督查室": "督查室：全部计划，导入、分工、交办、督办，单位通讯录",
-    "县长": "领导：全部任务及红黄绿灯、分管的任务",
-    "发改局": "责任单位（发展和改革局）：本单位任务的签收、报送、答复",
-    "农业农村局": "责任单位（农业农村局）：同上，另一个单位看不到发改局独有的任务",
-    "住建局": "责任单位（住房和城乡建设局）",
+    "督查室": "督查室：待办里有待审核的答复、规则拟的督办草稿、住建局的延期和办结申请；"
+    "督办件（各种状态）、交办与审核、单位通讯录、消息发送",
+    "县长": "领导：全部任务及红黄绿灯；领导视图里是分管的任务和抄送给自己的督办件",
+    "发改局": "责任单位（发展和改革局）：待办里有待签收的任务和督办件、待答复和被退回的答复、应报的进度",
+    "农业农村局": "责任单位（农业农村局）：同上，看不到发改局独有的任务",
+    "住建局": "责任单位（住房和城乡建设局）：任务已签收（留一项待签收），一项延期申请、一项办结申请（附 PDF）待督查室审核",
 }
 
 
@@ -94,10 +95,11 @@ def exit_on_sigterm() -> dict[int, Any]:
     return {sig: signal.signal(sig, stop) for sig in sigs}
 
 
-def build_demo(path: Path, today: dt.date) -> int:
+def build_demo(path: Path, today: dt.date, supervision: bool = False) -> int:
     """A demo ledger: the example report, the default units with example.org addresses, demo
     users (with addresses), assignments, the plan made current and handed over, and a few months
-    of progress. Returns the plan's id."""
+    of progress; with `supervision`, also 督办件 in every state, signed tasks, and a pending
+    extension and 办结 request (what `bihuan demo` shows). Returns the plan's id."""
     from importlib import resources
 
     from bihuan.extract import extract_text
@@ -147,6 +149,12 @@ def build_demo(path: Path, today: dt.date) -> int:
                                                        values, None if values else min(100, round(share * 100)),
                                                        "按计划推进" if t.number % 3 else "进度偏慢，正在协调"))  # fmt: skip
             progress.add_reports(s, doc, rows, author="演示", today=today)
+            if supervision:
+                from bihuan.cli.supervise_cmds import demo_supervision
+                from bihuan.track import notice_demo
+
+                notice_demo.seed(s, doc, today)
+                demo_supervision(s, doc, today)
         return doc
     finally:
         ledger.close()
