@@ -208,15 +208,12 @@ def task_page(
             for k, v in (("进展情况", r.narrative), ("存在问题", r.problems), ("下步打算", r.next_steps))
             if v
         }
-        events.append(
-            Event(
-                r.created_at,
-                "进度",
-                r.author,
-                f"{r.period}：{'；'.join(x for x in (values, pct) if x) or '文字报送'}",
-                detail,
-            )
-        )
+        # a cooperating unit reports its own part: shown, but never the task's figures
+        helper = r.unit_id is not None and current is not None and r.unit_id != current.lead_unit_id
+        said = f"{r.period}：{'；'.join(x for x in (values, pct) if x) or '文字报送'}"
+        if helper:
+            said = f"配合单位报送（{names.get(r.unit_id or 0, '?')}，不计入任务进度）{said}"
+        events.append(Event(r.created_at, "进度", r.author, said, detail))
     for a in queries.assignment_history(session, document_id, task.key):
         coop = "、".join(names.get(u, "?") for u in a.cooperating_unit_ids)
         text = f"牵头 {names.get(a.lead_unit_id, '?')}" + (f"，配合 {coop}" if coop else "")
