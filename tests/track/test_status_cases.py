@@ -208,10 +208,10 @@ def test_cooperating_reports_never_set_the_light(plan_ledger: tuple[Any, int]) -
         assert _by_number(s, doc, D(2022, 7, 3))[2].status.progress == pytest.approx(0.5)
         page = task_page(s, doc, "1", D(2022, 6, 10), Person(0, OFFICE, "admin", None, None), S)
         texts = [e.text for e in page.timeline if e.kind == "进度"]
-        assert any(t.startswith(f"配合单位报送（{COOP}，不计入任务进度）") and "2.9" in t for t in texts), (
-            texts
-        )
-        assert not any(t.startswith("配合单位") and "0.3" in t for t in texts), texts
+        assert any(
+            t.startswith(f"【配合单位报送：{COOP}，不计入任务进度】2022-06") and "2.9" in t for t in texts
+        ), texts
+        assert not any(t.startswith("【配合单位") and "0.3" in t for t in texts), texts
 
 
 def test_handover_extension_and_close_out(plan_ledger: tuple[Any, int]) -> None:

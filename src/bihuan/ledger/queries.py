@@ -124,23 +124,19 @@ def _counted(document_id: int, up_to_period: str, key: str | None, lead_only: bo
     scope = [ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period]
     if key is not None:
         scope.append(ProgressReport.task_key == key)
-    q = select(ProgressReport.id, ProgressReport.task_key, ProgressReport.period)
+    q = select(ProgressReport.id, ProgressReport.task_key, ProgressReport.period).where(*scope)
     if not lead_only:
-        return q.where(*scope)
-    mine = [Assignment.document_id == document_id] + ([Assignment.task_key == key] if key is not None else [])
-    newest = select(func.max(Assignment.id)).where(*mine).group_by(Assignment.task_key).scalar_subquery()
-    leads = select(Assignment.task_key, Assignment.lead_unit_id).where(Assignment.id.in_(newest)).subquery()
-    return (
-        q.outerjoin(leads, leads.c.task_key == ProgressReport.task_key)
-        .where(*scope)
-        .where(
-            or_(
-                ProgressReport.unit_id.is_(None),
-                leads.c.lead_unit_id.is_(None),
-                ProgressReport.unit_id == leads.c.lead_unit_id,
-            )
-        )
+        return q
+    # the task's current lead unit: its newest assignment, found by index for each report
+    lead = (
+        select(Assignment.lead_unit_id)
+        .where(Assignment.document_id == document_id, Assignment.task_key == ProgressReport.task_key)
+        .order_by(Assignment.id.desc())
+        .limit(1)
+        .correlate(ProgressReport)
+        .scalar_subquery()
     )
+    return q.where(or_(ProgressReport.unit_id.is_(None), ProgressReport.unit_id == lead, lead.is_(None)))
 
 
 def latest_reports(
@@ -150,21 +146,15 @@ def latest_reports(
     periods up to `up_to_period`. Only the lead unit's reports (and the office's) count, unless
     `lead_only` is false."""
     counted = _counted(document_id, up_to_period, key, lead_only).subquery()
-    last_period = (
-        select(counted.c.task_key, func.max(counted.c.period).label("period"))
-        .group_by(counted.c.task_key)
-        .subquery()
-    )
-    newest = (
-        select(func.max(counted.c.id))
-        .join(
-            last_period,
-            (counted.c.task_key == last_period.c.task_key) & (counted.c.period == last_period.c.period),
-        )
-        .group_by(counted.c.task_key)
-        .scalar_subquery()
-    )
-    rows = session.scalars(select(ProgressReport).where(ProgressReport.id.in_(newest))).all()
+    ranked = select(
+        counted.c.id,
+        func.row_number()
+        .over(partition_by=counted.c.task_key, order_by=(counted.c.period.desc(), counted.c.id.desc()))
+        .label("rank"),
+    ).subquery()
+    rows = session.scalars(
+        select(ProgressReport).join(ranked, ranked.c.id == ProgressReport.id).where(ranked.c.rank == 1)
+    ).all()
     return {r.task_key: r for r in rows}
 
 

@@ -212,7 +212,7 @@ def task_page(
         helper = r.unit_id is not None and current is not None and r.unit_id != current.lead_unit_id
         said = f"{r.period}：{'；'.join(x for x in (values, pct) if x) or '文字报送'}"
         if helper:
-            said = f"配合单位报送（{names.get(r.unit_id or 0, '?')}，不计入任务进度）{said}"
+            said = f"【配合单位报送：{names.get(r.unit_id or 0, '?')}，不计入任务进度】{said}"
         events.append(Event(r.created_at, "进度", r.author, said, detail))
     for a in queries.assignment_history(session, document_id, task.key):
         coop = "、".join(names.get(u, "?") for u in a.cooperating_unit_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -73,7 +73,14 @@ def measure_of(
     rules: tuple[MeasureRule, ...] | None = None,
 ) -> Measure:
     """The type of an indicator from its name, unit and qualifier; a flow when nothing says otherwise."""
-    for rule in shipped_rules() if rules is None else rules:
+    if rules is None:
+        return _shipped_measure(name, unit, qualifier)
+    for rule in rules:
         if rule.matches(name, unit, qualifier):
             return rule.measure
     return "flow"
+
+
+@lru_cache(maxsize=4096)
+def _shipped_measure(name: str, unit: str | None, qualifier: str | None) -> Measure:
+    return measure_of(name, unit, qualifier, shipped_rules())

@@ -352,7 +352,7 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
         if state == "未启动":
             why = f"已报送，尚无实际进展（{reading.said}），{basis}"
         elif reading.flow is not None:
-            why = f"应完成 {expected:.0%}，实际 {reading.flow:.0%}"
+            why = f"应完成 {expected:.0%}，实际 {reading.flow:.0%}（{reading.said}）"
         elif reading.parts:
             why = ("已达标：" if all(p.met for p in reading.parts) else "接近目标：") + reading.said
         elif facts.periods:
