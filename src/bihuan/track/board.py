@@ -20,6 +20,7 @@ from bihuan.ledger.models import (
     TaskRow,
 )
 from bihuan.track.errors import TrackError
+from bihuan.track.measures import measure_of
 from bihuan.track.plans import find_task
 from bihuan.track.status import Settings, TaskStatus, statuses, task_status
 from bihuan.track.tx import transaction
@@ -146,6 +147,8 @@ def _targets(
                 continue
             latest = r.values.get(i.key) if r else None
             progress = (latest / i.value) if latest is not None and i.value else None
+            if progress is not None and latest and measure_of(i.name, i.unit, i.qualifier) == "ceiling":
+                progress = 1.0 if latest <= i.value else i.value / latest  # a ceiling: met while under
             out.append(
                 TargetLine(
                     t.number, i.name, i.value, i.unit, latest, r.period if r else None,
