@@ -250,19 +250,20 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
     reading = read_progress(facts)
     progress = reading.progress
     handed = facts.handed_over if facts.handed_over is not None and facts.handed_over <= on else None
+    duty: list[str] = []  # about the reporting duty: said first
     notes = [f"已批准延期至 {end.isoformat()}（原时限 {facts.end.isoformat()}）"] if facts.extension else []
 
     def status(state: State, light: Light, reasons: Sequence[str]) -> Status:
-        said = [*reasons, *notes] + ([reading.note] if reading.note else [])
+        said = [*duty, *reasons, *notes] + ([reading.note] if reading.note else [])
         return Status(state, light, tuple(said), time, expected, progress, end, handed, reading.by)
 
     if facts.closed is not None:
         return status("已完成", "green", [f"已办结销号（{facts.closed.isoformat()}）"])
     over = on > end
     if reading.parts:
-        flows_done = all(p.met for p in reading.parts)
+        all_met = all(p.met for p in reading.parts)
         has_flow = any(p.target.measure == "flow" for p in reading.parts)
-        complete = flows_done and (has_flow or over)
+        complete = all_met and (has_flow or over)  # a level or ceiling is done only when its time is up
     else:
         complete = reading.flow is not None and reading.flow >= 1
     if complete:
@@ -278,12 +279,12 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
     if not facts.periods:
         if handed is None:
             state = "未交办"
-            notes.insert(0, NOT_HANDED_OVER)
+            duty.append(NOT_HANDED_OVER)
         elif not due:
             state = "待报送"
             first = _month(handed)
             by = dt.date.fromisoformat(f"{_next_month(first)}-{s.report_day:02d}")
-            notes.insert(0, f"已于 {handed.isoformat()} 交办，{first} 的进度应于 {by.isoformat()} 前报送")
+            duty.append(f"已于 {handed.isoformat()} 交办，{first} 的进度应于 {by.isoformat()} 前报送")
         else:
             state = "未报送"
             light: Light = "red" if len(due) >= s.missed_reports_red else "yellow"
@@ -333,7 +334,7 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
                     )
                 )
         if handed is None:
-            notes.insert(0, NOT_HANDED_OVER)
+            duty.append(NOT_HANDED_OVER)
         else:
             missed: list[str] = []
             for period in due:
