@@ -96,3 +96,9 @@ def test_a_cooperating_units_report_never_sets_the_light(web: Web) -> None:
         kind == "进度" and f"【配合单位报送：{unit}，不计入任务进度】2023-06：形象进度 100%" in text
         for kind, text in timeline(page)
     ), timeline(page)[:3]
+
+
+def test_api_status_says_what_set_the_light_and_when_duty_began(ro_web: Web) -> None:
+    status = ro_web.as_(ADMIN).get(f"/api/v1/plans/{PID}/tasks/1").json()["status"]
+    assert (status["judged_by"], status["handed_over"]) == ("指标数值", "2023-01-16")
+    assert any(r.startswith("以指标数值判断（形象进度 ") for r in status["reasons"])
