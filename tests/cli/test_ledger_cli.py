@@ -3,6 +3,7 @@ database file of its own; bad input ends in one bilingual line and exit status 2
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from bihuan.ledger import queries
 from bihuan.ledger.db import open_ledger
 from bihuan.ledger.models import Assignment, ProgressReport
 from bihuan.track.directory import default_directory_text, directory, parse_yaml
+from bihuan.track.handover import publish
 from bihuan.track.views import PlanView, plan_view
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "shixian-2022-report.txt")
@@ -333,6 +335,17 @@ def test_progress_add_then_status_shows_lights_and_reasons(assigned: str) -> Non
     )  # fmt: skip
     ok("progress", "add", "2", "--period", PERIOD, "--percent", "35", "--problems", "资金未到位", "--db", assigned)  # fmt: skip
 
+    # Not handed over yet: no report is due, so no task is red or yellow for missing reports.
+    before = {r["序号"]: r for r in table(ok("status", "--on", "2023-07-10", "--all", "--db", assigned))}
+    assert (before["3"]["灯"], before["3"]["状态"]) == ("绿", "未交办")
+    assert "尚未交办，暂不计报送" in before["3"]["原因"]
+    ledger = open_ledger(assigned)
+    try:
+        with ledger.sessions() as session:  # the 交办, as `bihuan plan publish` does it
+            publish(session, 1, dt.date(2023, 1, 16), USER)
+    finally:
+        ledger.close()
+
     out = ok("status", "--on", "2023-07-10", "--db", assigned)
     m = SUMMARY.search(out)
     assert m, out
@@ -345,7 +358,7 @@ def test_progress_add_then_status_shows_lights_and_reasons(assigned: str) -> Non
     assert "实施重点项目 20/160个" in rows["1"]["原因"] and "落后 40 个百分点" in rows["1"]["原因"]
     assert (rows["2"]["灯"], rows["2"]["状态"]) == ("黄", "滞后")
     assert "形象进度 35%" in rows["2"]["原因"] and "落后 17 个百分点" in rows["2"]["原因"]
-    assert (rows["3"]["灯"], rows["3"]["状态"]) == ("红", "未启动")
+    assert (rows["3"]["灯"], rows["3"]["状态"]) == ("红", "未报送")  # reports due since the 交办, none came
     assert "2023-01、2023-02、2023-03、2023-04、2023-05、2023-06 的进度未按时报送" in rows["3"]["原因"]
     assert (rows["7"]["灯"], rows["7"]["状态"]) == ("红", "逾期")  # due 2023-06-30
     assert "逾期 10 天" in rows["7"]["原因"]

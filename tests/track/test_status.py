@@ -13,7 +13,7 @@ from bihuan.track.status import Settings, Target, TaskFacts, judge
 D = dt.date
 S = Settings()
 INV = Target("k1", "完成投资", 60.0, "亿元")
-YEAR = dict(start=D(2022, 1, 1), end=D(2022, 12, 31))
+YEAR = dict(start=D(2022, 1, 1), end=D(2022, 12, 31), handed_over=D(2022, 1, 1))
 MONTHS_TO = {p: frozenset(f"2022-{m:02d}" for m in range(1, p + 1)) for p in range(1, 13)}
 
 
@@ -29,8 +29,8 @@ CASES = [
     ("behind a little", facts(targets=(INV,), values={"k1": 15.0}, periods=MONTHS_TO[5]), D(2022, 6, 3), "滞后", "yellow", "落后"),
     ("far behind", facts(targets=(INV,), values={"k1": 5.0}, periods=MONTHS_TO[5]), D(2022, 6, 3), "滞后", "red", "落后"),
     ("overdue", facts(percent=80.0, periods=MONTHS_TO[12]), D(2023, 1, 10), "逾期", "red", "逾期 10 天"),
-    ("early, nothing yet", facts(), D(2022, 1, 20), "未启动", "green", ""),
-    ("late start", facts(), D(2022, 5, 20), "未启动", "red", "尚未报送"),
+    ("early, nothing yet", facts(), D(2022, 1, 20), "待报送", "green", "2022-01 的进度应于 2022-02-05 前报送"),
+    ("late start", facts(), D(2022, 5, 20), "未报送", "red", "未报送进度：2022-01、2022-02、2022-03、2022-04"),
     ("missed one report", facts(percent=40.0, periods=MONTHS_TO[4]), D(2022, 6, 10), "正常推进", "yellow", "2022-05 的进度未按时报送"),
     ("missed two reports", facts(percent=40.0, periods=MONTHS_TO[3]), D(2022, 6, 10), "正常推进", "red", "2022-04、2022-05"),
     ("report not yet due", facts(percent=40.0, periods=MONTHS_TO[4]), D(2022, 6, 4), "正常推进", "green", ""),

@@ -12,8 +12,17 @@ from bihuan.ledger import queries
 
 PLAN_KEYS = {"id", "region", "plan_year", "revision", "title", "tasks", "indicators", "published", "current"}
 TASK_KEYS = {"number", "key", "area", "text", "lead", "cooperating", "leader", "deadline", "status"}
-STATUS_KEYS = {"state", "light", "reasons", "time_progress", "expected", "progress"}
-STATES = {"未启动", "正常推进", "滞后", "逾期", "已完成"}
+STATUS_KEYS = {
+    "state",
+    "light",
+    "reasons",
+    "time_progress",
+    "expected",
+    "progress",
+    "judged_by",
+    "handed_over",
+}
+STATES = {"未交办", "待报送", "未报送", "未启动", "正常推进", "滞后", "逾期", "已完成"}
 UNIT = "农业农村局"
 
 

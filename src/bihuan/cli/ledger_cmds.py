@@ -592,7 +592,7 @@ def status(
     plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
-    """计算每项任务在某一天的状态（未启动、正常推进、滞后、逾期、已完成）和红黄绿灯，并说明每个红灯、黄灯的原因。"""
+    """计算每项任务在某一天的状态（未交办、待报送、未报送、未启动、正常推进、滞后、逾期、已完成）和红黄绿灯，并说明每个红灯、黄灯的原因。"""
     from bihuan.track.directory import directory, find_unit
     from bihuan.track.status import LIGHT_ZH, Settings, statuses, summary
 

@@ -141,12 +141,12 @@ def build_demo(path: Path, today: dt.date, supervision: bool = False) -> int:
                 for m in months:
                     share = m / 12 * (1.1 if t.number % 3 else 0.55)
                     values = {
-                        inds[i].name: round(inds[i].value * share, 2)
+                        inds[i].name: round(inds[i].value * _demo_share(inds[i], share, t.number % 3 == 0), 2)
                         for i in t.indicator_iids
                         if i in inds and inds[i].kind == "target" and inds[i].value
                     }
                     rows.append(progress.ProgressInput(len(rows) + 1, str(t.number), f"{plan.document.plan_year}-{m:02d}",
-                                                       values, None if values else min(100, round(share * 100)),
+                                                       values, min(100, round(share * 100)) if not values or t.number % 4 == 1 else None,
                                                        "按计划推进" if t.number % 3 else "进度偏慢，正在协调"))  # fmt: skip
             progress.add_reports(s, doc, rows, author="演示", today=today)
             if supervision:
@@ -158,6 +158,19 @@ def build_demo(path: Path, today: dt.date, supervision: bool = False) -> int:
         return doc
     finally:
         ledger.close()
+
+
+def _demo_share(ind: Any, share: float, slow: bool) -> float:
+    """The demo's reported value as a share of the target: a flow builds up over the year; a
+    level (a rate) sits near its target; a ceiling stays under it, or a slow task's goes over."""
+    from bihuan.track.measures import measure_of
+
+    measure = measure_of(ind.name, ind.unit, ind.qualifier)
+    if measure == "level":
+        return 0.85 if slow else 0.98
+    if measure == "ceiling":
+        return 1.08 if slow else 0.95
+    return share
 
 
 user_app = typer.Typer(name="user", help="网页用户：添加。", epilog=USER_EPILOG, add_completion=False)

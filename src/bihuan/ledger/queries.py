@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger.models import (
@@ -117,48 +117,57 @@ def assignment_history(session: Session, document_id: int, key: str) -> Sequence
     ).all()
 
 
-def latest_reports(
-    session: Session, document_id: int, up_to_period: str, key: str | None = None
-) -> dict[str, ProgressReport]:
-    """Per task (or for one task `key`), the newest version of its latest period's report,
-    periods up to `up_to_period`."""
+def _counted(document_id: int, up_to_period: str, key: str | None, lead_only: bool) -> Select[int, str, str]:
+    """(id, task_key, period) of the reports that count for their task: with `lead_only`, its
+    current lead unit's and those with no unit (the office's, the command line's); a cooperating
+    unit's report never counts. A task with no assignment keeps every report."""
     scope = [ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period]
     if key is not None:
         scope.append(ProgressReport.task_key == key)
-    last_period = (
-        select(ProgressReport.task_key, func.max(ProgressReport.period).label("period"))
-        .where(*scope)
-        .group_by(ProgressReport.task_key)
-        .subquery()
-    )
-    newest = (
-        select(func.max(ProgressReport.id))
-        .join(
-            last_period,
-            (ProgressReport.task_key == last_period.c.task_key)
-            & (ProgressReport.period == last_period.c.period),
-        )
-        .where(ProgressReport.document_id == document_id)
-        .group_by(ProgressReport.task_key)
+    q = select(ProgressReport.id, ProgressReport.task_key, ProgressReport.period).where(*scope)
+    if not lead_only:
+        return q
+    # the task's current lead unit: its newest assignment, found by index for each report
+    lead = (
+        select(Assignment.lead_unit_id)
+        .where(Assignment.document_id == document_id, Assignment.task_key == ProgressReport.task_key)
+        .order_by(Assignment.id.desc())
+        .limit(1)
+        .correlate(ProgressReport)
         .scalar_subquery()
     )
-    rows = session.scalars(select(ProgressReport).where(ProgressReport.id.in_(newest))).all()
+    return q.where(or_(ProgressReport.unit_id.is_(None), ProgressReport.unit_id == lead, lead.is_(None)))
+
+
+def latest_reports(
+    session: Session, document_id: int, up_to_period: str, key: str | None = None, *, lead_only: bool = True
+) -> dict[str, ProgressReport]:
+    """Per task (or for one task `key`), the newest version of its latest period's report,
+    periods up to `up_to_period`. Only the lead unit's reports (and the office's) count, unless
+    `lead_only` is false."""
+    counted = _counted(document_id, up_to_period, key, lead_only).subquery()
+    ranked = select(
+        counted.c.id,
+        func.row_number()
+        .over(partition_by=counted.c.task_key, order_by=(counted.c.period.desc(), counted.c.id.desc()))
+        .label("rank"),
+    ).subquery()
+    rows = session.scalars(
+        select(ProgressReport).join(ranked, ranked.c.id == ProgressReport.id).where(ranked.c.rank == 1)
+    ).all()
     return {r.task_key: r for r in rows}
 
 
 def reported_periods(
-    session: Session, document_id: int, up_to_period: str, key: str | None = None
+    session: Session, document_id: int, up_to_period: str, key: str | None = None, *, lead_only: bool = True
 ) -> dict[str, set[str]]:
-    """Per task (or for one task `key`), the periods it has a report for."""
-    scope = [ProgressReport.document_id == document_id, ProgressReport.period <= up_to_period]
-    if key is not None:
-        scope.append(ProgressReport.task_key == key)
-    rows = session.execute(
-        select(ProgressReport.task_key, ProgressReport.period).where(*scope).distinct()
-    ).all()
+    """Per task (or for one task `key`), the periods it has a report for: the lead unit's (and
+    the office's) reports only, unless `lead_only` is false."""
+    counted = _counted(document_id, up_to_period, key, lead_only).subquery()
+    rows = session.execute(select(counted.c.task_key, counted.c.period).distinct()).all()
     out: dict[str, set[str]] = {}
-    for key, period in rows:
-        out.setdefault(key, set()).add(period)
+    for task_key, period in rows:
+        out.setdefault(task_key, set()).add(period)
     return out
 
 

@@ -18,6 +18,7 @@ from bihuan.ledger.models import (
     TaskRow,
 )
 from bihuan.track.errors import Forbidden, TrackError
+from bihuan.track.measures import measure_of
 from bihuan.track.notice_views import NoticeView, task_notices
 from bihuan.track.plans import find_task
 from bihuan.track.status import Settings, TaskStatus, statuses, task_status
@@ -140,6 +141,8 @@ def _targets(
                 continue
             latest = r.values.get(i.key) if r else None
             progress = (latest / i.value) if latest is not None and i.value else None
+            if progress is not None and latest and measure_of(i.name, i.unit, i.qualifier) == "ceiling":
+                progress = 1.0 if latest <= i.value else i.value / latest  # a ceiling: met while under
             out.append(
                 TargetLine(
                     t.number, i.name, i.value, i.unit, latest, r.period if r else None,
@@ -202,15 +205,12 @@ def task_page(
             for k, v in (("进展情况", r.narrative), ("存在问题", r.problems), ("下步打算", r.next_steps))
             if v
         }
-        events.append(
-            Event(
-                r.created_at,
-                "进度",
-                r.author,
-                f"{r.period}：{'；'.join(x for x in (values, pct) if x) or '文字报送'}",
-                detail,
-            )
-        )
+        # a cooperating unit reports its own part: shown, but never the task's figures
+        helper = r.unit_id is not None and current is not None and r.unit_id != current.lead_unit_id
+        said = f"{r.period}：{'；'.join(x for x in (values, pct) if x) or '文字报送'}"
+        if helper:
+            said = f"【配合单位报送：{names.get(r.unit_id or 0, '?')}，不计入任务进度】{said}"
+        events.append(Event(r.created_at, "进度", r.author, said, detail))
     for a in queries.assignment_history(session, document_id, task.key):
         coop = "、".join(names.get(u, "?") for u in a.cooperating_unit_ids)
         text = f"牵头 {names.get(a.lead_unit_id, '?')}" + (f"，配合 {coop}" if coop else "")

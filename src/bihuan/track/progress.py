@@ -60,6 +60,30 @@ def _number(value: object) -> float | None:
     return f if math.isfinite(f) else None
 
 
+_NUMBER_UNIT = re.compile(r"^([-+]?(?:[0-9][0-9,，]*(?:\.[0-9]+)?|\.[0-9]+))\s*+(.*)$", re.S)
+_UNIT_SAME = str.maketrans({"％": "%", " ": "", "\u3000": ""})
+
+
+def unit_key(unit: str | None) -> str:
+    """A unit as compared: full-width percent and spaces do not make a different unit."""
+    return (unit or "").translate(_UNIT_SAME)
+
+
+def number_and_unit(value: object) -> tuple[float | None, str | None]:
+    """A reported value as a number and the unit written after it, if any: "12.5亿元" →
+    (12.5, "亿元"); "12.5", 12.5 → (12.5, None). A bare number is in the target's unit."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        return _number(value), None
+    text = value.strip()
+    plain = _number(text)
+    if plain is not None:
+        return plain, None
+    m = _NUMBER_UNIT.match(text)
+    if m is None:
+        return None, None
+    return _number(m.group(1)), m.group(2).strip() or None
+
+
 def check_rows(
     session: Session,
     document_id: int,
@@ -130,10 +154,20 @@ def check_rows(
                 zh = f"任务 {task.number} 没有指标“{name}”"
                 problems.append((at, zh, f"task {task.number} has no indicator {name!r}"))
                 continue
-            number = _number(raw)
+            number, unit_given = number_and_unit(raw)
             if number is None:
                 problems.append(
                     (at, f"“{name}”应填数字，收到“{raw}”", f"{name}: expected a number, got {raw!r}")
+                )
+                continue
+            if unit_given is not None and unit_key(unit_given) != unit_key(ind.unit):
+                want = f"“{ind.unit}”" if ind.unit else "无单位的数字"
+                problems.append(
+                    (
+                        at,
+                        f"“{name}”的单位应与目标一致，为{want}，收到“{raw}”（请换算后填写，或只填数字）",
+                        f"{name}: the target is in {ind.unit or 'no unit'}, got {raw!r}",
+                    )
                 )
                 continue
             if abs(number) >= MAX_VALUE:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.track.errors import TrackError
+from bihuan.track.measures import FILL, measure_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,7 @@ class Quantity:
     value: float | None
     unit: str | None
     text: str  # 建成高标准农田 34万亩
+    fill: str = "填累计完成值"  # what a report gives: a flow's cumulative value, else the latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,9 @@ def plan_view(session: Session, document_id: int) -> PlanView:
             text = i.name + (
                 _fmt(i.value, i.unit) or (f"增长{i.growth_pct:g}%" if i.growth_pct is not None else "")
             )
-            qs.append(Quantity(i.key, i.name, i.value, i.unit, text))
+            qs.append(
+                Quantity(i.key, i.name, i.value, i.unit, text, FILL[measure_of(i.name, i.unit, i.qualifier)])
+            )
         lines.append(
             TaskLine(
                 t.number,

@@ -105,12 +105,14 @@ class IndicatorOut(BaseModel):
 
 
 class StatusOut(BaseModel):
-    state: str
+    state: str = Field(description="未交办、待报送、未报送、未启动、正常推进、滞后、逾期 或 已完成")
     light: str
     reasons: list[str]
     time_progress: float
     expected: float
     progress: float | None
+    judged_by: str = Field("", description="定灯依据：指标数值、形象进度，或空（尚无报送）")
+    handed_over: dt.date | None = Field(None, description="交办日期（报送义务自此开始）；未交办为空")
 
 
 class TaskOut(BaseModel):
@@ -168,7 +170,8 @@ def _task_out(it: TaskStatus) -> TaskOut:
         number=it.number, key=it.key, area=it.area, text=it.text, lead=it.lead, cooperating=list(it.cooperating),
         leader=it.leader, deadline=it.deadline,
         status=StatusOut(state=s.state, light=s.light, reasons=list(s.reasons), time_progress=s.time_progress,
-                         expected=s.expected, progress=s.progress),
+                         expected=s.expected, progress=s.progress, judged_by=s.judged_by,
+                         handed_over=s.handed_over),
     )  # fmt: skip
 
 

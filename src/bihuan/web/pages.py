@@ -396,7 +396,7 @@ def inbox(
         raise TrackError("期间应写作 2023-06", "period must be YYYY-MM")
     view = board.dashboard(db, pid, today, me, request.app.state.settings.status)
     lines = {t.number: t for t in plan_view(db, pid).tasks}
-    reports = queries.latest_reports(db, pid, p)
+    reports = queries.latest_reports(db, pid, p, lead_only=False)  # a cooperating unit's own report too
     done = {k for k, r in reports.items() if r.period == p}
     rows = [(it, lines[it.number], it.key in done) for it in view.items if it.number in lines]
     return render(
