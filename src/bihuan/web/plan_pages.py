@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from bihuan.track.current import set_current_plan
-from bihuan.web.deps import Db, Me, check_csrf, require
-from bihuan.web.pages import _plan_id, known_ids
+from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
+from bihuan.web.pages import known_ids
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 
@@ -26,5 +26,5 @@ async def make_current(request: Request, db: Db, me: Me, pid: int) -> RedirectRe
 def assign_of(db: Db, me: Me, plan: int | None = None) -> RedirectResponse:
     """The plan selector of the assignment table: the chosen plan's table (else the current one)."""
     require(me, "admin", "leader")
-    pid = _plan_id(db, plan)
+    pid = plan_id(db, plan)
     return RedirectResponse(f"/plans/{pid}/assign" if pid else "/dashboard", status_code=303)
