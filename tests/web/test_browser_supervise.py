@@ -139,6 +139,9 @@ def test_supervision_loop_in_the_browser(browser: Any, ledger: Ledger) -> None:
     office.select_option("#notice-grade", "重点")
     office.fill("#notice-answer-by", "2023-07-20")
     office.fill("#notice-text", "请于7月20日前书面说明项目前期进展")
+    evidence = folder / "验收报告.pdf"
+    evidence.write_bytes(PDF)
+    office.set_input_files("#notice-file", str(evidence))
     office.click("#notice-send")
     office.wait_for_load_state()
     row = office.locator("table.notices tbody tr").first
@@ -175,6 +178,7 @@ def test_supervision_loop_in_the_browser(browser: Any, ledger: Ledger) -> None:
     unit.goto(f"/notices/{notice_id}")
     assert "未说明完成时间" in unit.locator("#notice-history").inner_text()
     unit.fill("#answer-text", "已开展前期工作，9月底前完成可研批复")
+    unit.set_input_files("#answer-file", str(evidence))
     unit.click("#answer-button")
     unit.wait_for_selector("#notice-state:text-is('已答复')")
 
@@ -185,6 +189,11 @@ def test_supervision_loop_in_the_browser(browser: Any, ledger: Ledger) -> None:
     history = office.locator("#notice-history").inner_text()
     for step in ("签收", "答复", "退回", "办结"):
         assert step in history
+    files = office.locator("#notice-history a.attachment")
+    assert files.count() == 2  # the notice's document and the second answer's
+    for i in range(2):
+        got = office.request.get(files.nth(i).get_attribute("href") or "")
+        assert got.status == 200 and got.body() == PDF
     shot(office, folder, "08-office-closed", full=True)
     office.goto("/notices?state=已办结")
     assert office.locator(f"a[href='/notices/{notice_id}']").count() >= 1
@@ -211,8 +220,6 @@ def test_supervision_loop_in_the_browser(browser: Any, ledger: Ledger) -> None:
     assert office.request.get(f"/api/v1/plans/{pid}/tasks/{second}").json()["deadline"] == "2024-03-31"
 
     # ------------------------------------------------ 办结销号 with a PDF, accepted
-    evidence = folder / "验收报告.pdf"
-    evidence.write_bytes(PDF)
     unit.goto(f"/plans/{pid}/tasks/{third}")
     unit.click("#sign-button")
     unit.wait_for_selector("#sign-state:text-is('已签收')")

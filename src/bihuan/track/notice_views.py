@@ -27,6 +27,7 @@ class Step:
     action: str  # 发送 | 草拟 | 发出 | 签收 | 答复 | 退回 | 办结
     who: str
     text: str | None
+    attachment_id: int | None = None  # a file sent with the notice or the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,9 @@ class NoticeView:
 
 
 def history(n: Notice, events: Sequence[NoticeEvent], answers: Sequence[NoticeAnswer]) -> tuple[Step, ...]:
-    first = Step(n.created_at, "草拟" if n.draft else "发送", n.created_by, n.text)
+    first = Step(n.created_at, "草拟" if n.draft else "发送", n.created_by, n.text, n.attachment_id)
     steps = [Step(e.created_at, e.action, e.created_by, e.text) for e in events]
-    steps += [Step(a.created_at, "答复", a.created_by, a.text) for a in answers]
+    steps += [Step(a.created_at, "答复", a.created_by, a.text, a.attachment_id) for a in answers]
     steps.sort(key=lambda s: s.when)
     return (first, *steps)
 

@@ -12,6 +12,8 @@ cannot both move the same notice.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +25,9 @@ from bihuan.ledger.models import (
     NoticeAnswer,
     NoticeEvent,
 )
+from bihuan.track.attachments import Upload, add_rows, check_uploads, store_for, take_back, write_files
 from bihuan.track.errors import Forbidden, TrackError
+from bihuan.track.handover import SuperviseSettings
 from bihuan.track.lifecycle import (
     NOTICE_GRADES,
     NOTICE_KINDS,
@@ -84,9 +88,11 @@ def send(
     attachment_id: int | None = None,
     *,
     today: dt.date | None = None,
+    files: Sequence[Upload] = (),
+    settings: SuperviseSettings | None = None,
 ) -> Notice:
     """The office sends a notice about task `ref` to its current lead unit, copied to the
-    cooperating units and the task's 责任领导."""
+    cooperating units and the task's 责任领导; with at most one attached file (`files`)."""
     _office(person, "发提醒、催办、督办", "sends notices")
     if kind not in NOTICE_KINDS:
         raise TrackError(f"类型须为 {'、'.join(NOTICE_KINDS)} 之一", f"kind must be one of {NOTICE_KINDS}")
@@ -109,7 +115,7 @@ def send(
         raise TrackError("任务尚未分配牵头单位，不能发通知", "the task has no lead unit yet")
     if attachment_id is not None and session.get(Attachment, attachment_id) is None:
         raise TrackError("附件不存在", "no such attachment")
-    with transaction(session):
+    with _attached(session, files, settings, person) as attached:
         n = Notice(
             document_id=document_id,
             task_key=task.key,
@@ -120,12 +126,37 @@ def send(
             answer_by=answer_by,
             copy_unit_ids=[u for u in a.cooperating_unit_ids if u != a.lead_unit_id],
             copy_leader=a.leader or None,
-            attachment_id=attachment_id,
+            attachment_id=attached() or attachment_id,
             created_by=person.name,
         )
         session.add(n)
         session.flush()
     return n
+
+
+@contextmanager
+def _attached(
+    session: Session, files: Sequence[Upload], settings: SuperviseSettings | None, person: Person
+) -> Iterator[Callable[[], int | None]]:
+    """One write transaction with the attached file (if any): checked before anything is
+    written, stored content-addressed, its row added inside the transaction, and the file taken
+    back if the transaction fails. Yields a function that adds the row and returns its id."""
+    if len(files) > 1:
+        raise TrackError("只能附一个文件", "attach one file at most")
+    checked = check_uploads(files, settings or SuperviseSettings.load()) if files else []
+    store = store_for(session) if checked else None
+    written = write_files(store, checked) if store is not None else []
+
+    def attach() -> int | None:
+        return add_rows(session, checked, person.name)[0].id if checked else None
+
+    try:
+        with transaction(session):
+            yield attach
+    except BaseException:
+        if store is not None:
+            take_back(session, store, written)
+        raise
 
 
 def _locked(session: Session, notice_id: int) -> tuple[Notice, NoticeState]:
@@ -160,19 +191,28 @@ def sign(session: Session, notice_id: int, person: Person) -> NoticeEvent:
 
 
 def answer(
-    session: Session, notice_id: int, text: str, person: Person, attachment_id: int | None = None
+    session: Session,
+    notice_id: int,
+    text: str,
+    person: Person,
+    attachment_id: int | None = None,
+    *,
+    files: Sequence[Upload] = (),
+    settings: SuperviseSettings | None = None,
 ) -> NoticeAnswer:
     """答复, by the addressed unit only (the office cannot answer in its name): while 待签收 (the
     answer signs for it too), 已签收 or 已退回."""
     text = _text(text, "答复", "answer")
-    with transaction(session):
+    with _attached(session, files, settings, person) as attached:
         n, state = _locked(session, notice_id)
         _check_addressee(n, person, "答复", "answers")
         if state not in ANSWERABLE:
             raise _refuse("答复", state, "answer")
         if attachment_id is not None and session.get(Attachment, attachment_id) is None:
             raise TrackError("附件不存在", "no such attachment")
-        ans = NoticeAnswer(notice_id=n.id, text=text, attachment_id=attachment_id, created_by=person.name)
+        ans = NoticeAnswer(
+            notice_id=n.id, text=text, attachment_id=attached() or attachment_id, created_by=person.name
+        )
         session.add(ans)
         session.flush()
     return ans

@@ -15,6 +15,7 @@ from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import NOTICE_GRADES, NOTICE_KINDS, NOTICE_STATES
 from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
 from bihuan.web.pages import known_ids, render
+from bihuan.web.supervise_pages import form_with_files
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 
@@ -49,12 +50,12 @@ def _back(form: Any, default: str) -> str:
 # ---------------------------------------------------------------- sending (from the task page)
 @router.post("/plans/{pid}/tasks/{number}/notice")
 async def send(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+    settings = request.app.state.settings.supervise
+    files, form = await form_with_files(request, settings)
     notices.send(
         db, pid, str(number), _field(form, "kind", 10), _field(form, "grade", 10) or "一般",
         _field(form, "text", 2000), _day(_field(form, "answer_by", 20), "答复期限"), me,
-        today=_today(request),
+        today=_today(request), files=files, settings=settings,
     )  # fmt: skip
     return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
 
@@ -70,9 +71,9 @@ async def sign(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResp
 
 @router.post("/notices/{notice_id}/answer")
 async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    notices.answer(db, notice_id, _field(form, "text", 2000), me)
+    settings = request.app.state.settings.supervise
+    files, form = await form_with_files(request, settings)
+    notices.answer(db, notice_id, _field(form, "text", 2000), me, files=files, settings=settings)
     return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
 
 

@@ -14,7 +14,8 @@ from bihuan.track.status import Settings
 
 KB = 1024
 MB = 1024 * KB
-EVIDENCE_PATH = re.compile(r"/plans/\d+/tasks/\d+/close")  # 办结销号 with its files (supervise_pages)
+# 办结销号 with its files (supervise_pages); a notice or an answer with its file (notice_pages)
+EVIDENCE_PATH = re.compile(r"/plans/\d+/tasks/\d+/(close|notice)|/notices/\d+/answer")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,29 @@ def _settings(request: Request) -> SuperviseSettings:
     return request.app.state.settings.supervise  # type: ignore[no-any-return]
 
 
+async def form_with_files(
+    request: Request, settings: SuperviseSettings
+) -> tuple[list[attachments.Upload], dict[str, str]]:
+    """A multipart form's files (field `file`, each read up to one byte past the size limit, so
+    that a larger one is refused by the check) and its text fields, CSRF checked."""
+    per_file = settings.attachment_max_bytes
+    form = await request.form(max_files=settings.attachment_max_files + 20, max_part_size=64 * 1024)
+    try:
+        check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
+        uploads = []
+        for part in form.getlist("file"):
+            if isinstance(part, str) or not hasattr(part, "read"):
+                continue
+            data = await part.read(per_file + 1)
+            if not data and not part.filename:
+                continue  # a file input left empty
+            uploads.append(attachments.Upload(part.filename or "", data))
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    finally:
+        await form.close()
+    return uploads, fields
+
+
 def _task_url(pid: int, number: int) -> str:
     return f"/plans/{pid}/tasks/{number}"
 
@@ -91,21 +114,8 @@ async def make_request(request: Request, db: Db, me: Me, pid: int, number: int) 
 async def request_close(request: Request, db: Db, me: Me, pid: int, number: int) -> RedirectResponse:
     """办结销号: a reason and evidence files (multipart; the whole body's limit is in guard.py)."""
     settings = _settings(request)
-    per_file = settings.attachment_max_bytes
-    form = await request.form(max_files=settings.attachment_max_files + 20, max_part_size=64 * 1024)
-    try:
-        check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-        uploads = []
-        for part in form.getlist("file"):
-            if isinstance(part, str) or not hasattr(part, "read"):
-                continue
-            data = await part.read(per_file + 1)  # one byte past the limit tells it is too large
-            if not data and not part.filename:
-                continue  # a file input left empty
-            uploads.append(attachments.Upload(part.filename or "", data))
-        reason = _form_text(form, "reason", supervise.MAX_REASON + 100)
-    finally:
-        await form.close()
+    uploads, fields = await form_with_files(request, settings)
+    reason = _form_text(fields, "reason", supervise.MAX_REASON + 100)
     supervise.request_close(db, pid, str(number), me, reason, uploads, settings)
     return RedirectResponse(_task_url(pid, number) + "#requests", status_code=303)
 
