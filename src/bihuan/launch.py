@@ -152,6 +152,7 @@ def demo(
         elif not keep:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.rmtree(f"{path}.files", ignore_errors=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

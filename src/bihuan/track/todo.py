@@ -309,7 +309,7 @@ def _reports_due(
             continue
         t, d = tasks[pair]
         end = extended.get(pair) or deadlines.get(pair) or t.deadline or dt.date(d.plan_year, 12, 31)
-        facts = TaskFacts(key=t.key, start=min(first, end), end=end)
+        facts = TaskFacts(key=t.key, start=min(first, end), end=end, handed_over=first)
         missing = []
         for p in due_periods(facts, report_by + dt.timedelta(days=1), s):
             if p in reported.get(pair, set()):
