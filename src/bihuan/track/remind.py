@@ -42,7 +42,7 @@ from bihuan.ledger.models import (
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import notice_state
 from bihuan.track.reminder_rules import RULE_ZH, Rules
-from bihuan.track.status import Settings, statuses
+from bihuan.track.status import PlanStatuses, Settings
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
 
@@ -409,9 +409,9 @@ def _red_streaks(
         return []
     settings = status_settings or Settings.load()
     red = set(candidates)
-    for end in ends:
-        lights = {s.key for s in statuses(session, doc, end, settings) if s.status.light == "red"}
-        red &= lights
+    plan = PlanStatuses(session, doc, settings)  # loaded once for the K month-ends
+    for end in ends:  # newest first; only tasks red so far are judged again
+        red &= {s.key for s in plan.at(end, keys=red) if s.status.light == "red"}
         if not red:
             return []
     open_notices = session.scalars(

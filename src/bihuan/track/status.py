@@ -413,40 +413,65 @@ def statuses(
 ) -> list[TaskStatus]:
     """The status of every task of a plan's newest revision (only a unit's tasks with `unit_id`).
     A fixed number of queries, whatever the number of tasks."""
-    doc = queries.document(session, document_id)
-    rev = queries.latest_revision(session, document_id)
-    if doc is None or rev is None:
-        raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
-    rows = queries.tasks(session, rev.id)
-    inds = {i.iid: i for i in queries.indicators(session, rev.id)}
-    assigned = queries.current_assignments(session, document_id)
-    period = _month(on)
-    reports = queries.latest_reports(session, document_id, period)
-    periods = queries.reported_periods(session, document_id, period)
-    names = {u.id: u.name for u in queries.units(session)}
-    sup = Supervision.load(session, document_id)
-    out = []
-    for t in rows:
-        a = assigned.get(t.key)
-        if unit_id is not None and (
-            a is None or (a.lead_unit_id != unit_id and unit_id not in a.cooperating_unit_ids)
-        ):
-            continue
-        out.append(
-            _status(
-                doc.plan_year,
-                t,
-                a,
-                inds,
-                names,
-                reports.get(t.key),
-                periods.get(t.key, set()),
-                on,
-                settings,
-                sup,
+    return PlanStatuses(session, document_id, settings).at(on, unit_id)
+
+
+class PlanStatuses:
+    """A plan's statuses on one or more days: what does not depend on the day (tasks,
+    indicators, assignments, supervision rows) is loaded once; each day adds two queries for its
+    reports (the reported periods are loaded once, for the latest day asked first, and filtered)."""
+
+    def __init__(self, session: Session, document_id: int, settings: Settings) -> None:
+        doc = queries.document(session, document_id)
+        rev = queries.latest_revision(session, document_id)
+        if doc is None or rev is None:
+            raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
+        self.session, self.document_id, self.settings = session, document_id, settings
+        self.plan_year = doc.plan_year
+        self.rows = queries.tasks(session, rev.id)
+        self.inds = {i.iid: i for i in queries.indicators(session, rev.id)}
+        self.assigned = queries.current_assignments(session, document_id)
+        self.names = {u.id: u.name for u in queries.units(session)}
+        self.sup = Supervision.load(session, document_id)
+        self._periods: tuple[str, dict[str, set[str]]] | None = None
+
+    def _reported(self, period: str) -> dict[str, set[str]]:
+        if self._periods is None or self._periods[0] < period:
+            self._periods = (period, queries.reported_periods(self.session, self.document_id, period))
+        loaded, periods = self._periods
+        if loaded == period:
+            return periods
+        return {k: {p for p in ps if p <= period} for k, ps in periods.items()}
+
+    def at(self, on: dt.date, unit_id: int | None = None, keys: set[str] | None = None) -> list[TaskStatus]:
+        """Statuses on `on`: of a unit's tasks with `unit_id`, of the tasks `keys` with `keys`."""
+        period = _month(on)
+        reports = queries.latest_reports(self.session, self.document_id, period)
+        periods = self._reported(period)
+        out = []
+        for t in self.rows:
+            if keys is not None and t.key not in keys:
+                continue
+            a = self.assigned.get(t.key)
+            if unit_id is not None and (
+                a is None or (a.lead_unit_id != unit_id and unit_id not in a.cooperating_unit_ids)
+            ):
+                continue
+            out.append(
+                _status(
+                    self.plan_year,
+                    t,
+                    a,
+                    self.inds,
+                    self.names,
+                    reports.get(t.key),
+                    periods.get(t.key, set()),
+                    on,
+                    self.settings,
+                    self.sup,
+                )
             )
-        )
-    return out
+        return out
 
 
 def task_status(
