@@ -31,7 +31,11 @@ SECURITY = {
         ("POST", "/login", 16 * KB),
         ("POST", "/logout", 256 * KB),
         ("POST", f"/plans/{PID}/tasks/1/progress", 256 * KB),
-        ("POST", "/notices/1/answer", 256 * KB),
+        # forms that carry files (evidence, a notice's or an answer's document): 5 files of 10 MB
+        ("POST", "/notices/1/answer", 50 * MB + 64 * KB + 256 * KB),
+        ("POST", f"/plans/{PID}/tasks/1/notice", 50 * MB + 64 * KB + 256 * KB),
+        ("POST", f"/plans/{PID}/tasks/1/close", 50 * MB + 64 * KB + 256 * KB),
+        ("POST", "/notices/1/return", 256 * KB),
         ("POST", "/import", 20 * MB + 64 * KB),
         ("POST", "/import/1/confirm", 256 * KB),
         ("GET", "/import", 256 * KB),
