@@ -102,3 +102,32 @@ def test_api_status_says_what_set_the_light_and_when_duty_began(ro_web: Web) -> 
     status = ro_web.as_(ADMIN).get(f"/api/v1/plans/{PID}/tasks/1").json()["status"]
     assert (status["judged_by"], status["handed_over"]) == ("指标数值", "2023-01-16")
     assert any(r.startswith("以指标数值判断（形象进度 ") for r in status["reasons"])
+
+
+def test_the_inbox_marks_each_units_own_report(web: Web) -> None:
+    """A cooperating unit's report is its own part: its inbox says 本期已报送; the lead unit's
+    inbox does not, until the lead reports."""
+    from bihuan.track import assign
+
+    lead_user, coop_user = "农业农村局", COOP_USER
+    with web.db() as s:
+        task = led_task(s, UNIT_USERS[lead_user])
+        assign.set_assignment(s, PID, str(task.number), lead=UNIT_USERS[lead_user],
+                              cooperating=[UNIT_USERS[coop_user]], leader=None, deadline=None,
+                              milestones=None, user=ADMIN)  # fmt: skip
+
+    def reported(user: str) -> bool:
+        page = web.as_(user).get("/inbox").text
+        start = page.index(f'id="task-{task.number}"')
+        return "本期已报送" in page[start : page.index("</section>", start)]
+
+    assert not reported(coop_user) and not reported(lead_user)
+    client = web.as_(coop_user)
+    page = client.get(f"/plans/{PID}/tasks/{task.number}").text
+    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    month = "2023-07"  # the demo's today is 2023-07-10
+    r = client.post(f"/plans/{PID}/tasks/{task.number}/progress",
+                    data={"csrf_token": csrf, "period": month, "percent": "40", "narrative": "配合部分"},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303, r.text[:300]
+    assert reported(coop_user) and not reported(lead_user)

@@ -171,6 +171,20 @@ def reported_periods(
     return out
 
 
+def reported_by(session: Session, document_id: int, period: str, unit_id: int) -> set[str]:
+    """The tasks one unit sent a report on for `period` (its own part, lead or cooperating)."""
+    rows = session.scalars(
+        select(ProgressReport.task_key)
+        .where(
+            ProgressReport.document_id == document_id,
+            ProgressReport.period == period,
+            ProgressReport.unit_id == unit_id,
+        )
+        .distinct()
+    )
+    return set(rows)
+
+
 def task_reports(session: Session, document_id: int, key: str) -> Sequence[ProgressReport]:
     """Every report on a task, every period and every version, oldest first."""
     return session.scalars(

@@ -396,8 +396,11 @@ def inbox(
         raise TrackError("期间应写作 2023-06", "period must be YYYY-MM")
     view = board.dashboard(db, pid, today, me, request.app.state.settings.status)
     lines = {t.number: t for t in plan_view(db, pid).tasks}
-    reports = queries.latest_reports(db, pid, p, lead_only=False)  # a cooperating unit's own report too
-    done = {k for k, r in reports.items() if r.period == p}
+    # the reports that count for a task: its lead unit's (or the office's on its behalf)
+    done = {k for k, r in queries.latest_reports(db, pid, p).items() if r.period == p}
+    if me.role == "unit" and me.unit_id is not None:  # a unit: its own part, as lead or cooperating
+        led = {it.key for it in view.items if it.lead == me.unit_name}
+        done = (done & led) | queries.reported_by(db, pid, p, me.unit_id)
     rows = [(it, lines[it.number], it.key in done) for it in view.items if it.number in lines]
     return render(
         request,
