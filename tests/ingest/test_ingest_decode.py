@@ -137,3 +137,10 @@ def test_one_megabyte_txt_reads_whole(codec: str) -> None:
     elapsed = time.perf_counter() - start
     assert text == data.decode(codec, errors="ignore").removeprefix("\ufeff")
     assert elapsed < HANG_GUARD_S, f"reading 1 MB of {codec} took {elapsed:.1f} s (hang guard)"
+
+
+def test_rare_hanzi_in_gb18030_are_not_read_as_korean() -> None:
+    """Found by hypothesis: a run of rare ideographs after a common opening was detected as UHC
+    (Korean) and read as Hangul."""
+    text = "各位代表：一一" + "丁" * 13 + "丄" * 8 + "丶丼乤亡亭亳仫"
+    assert read_bytes(text.encode("gb18030"), "x.txt").text == text

@@ -46,8 +46,10 @@ def canonical_codec(label: str) -> str | None:
 
 
 def _common_share(text: str) -> float:
-    """Share of CJK ideographs that are among GB2312 level-1 (the ~3,700 most common) characters."""
-    hanzi = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"][:4000]
+    """Share of CJK ideographs and Hangul syllables that are among GB2312 level-1 (the ~3,700
+    most common) characters. Hangul counts against: Chinese text misread as a Korean codec turns
+    into Hangul with a few common-looking ideographs among it."""
+    hanzi = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"][:4000]
     if not hanzi:
         return 0.0
     common = 0
