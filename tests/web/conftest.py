@@ -8,8 +8,10 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_helpers import chromium
 from web_helpers import TODAY, Web, row_counts
 
 from bihuan.cli.web_cmds import DEMO_PASSWORD, DEMO_USERS, build_demo
@@ -149,3 +151,11 @@ def any_web(
         yield make_web(_pg_url(admin, name), tokens)
     finally:
         _pg(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium through Playwright, for one browser test module (skipped or failed as
+    browser_helpers.unavailable says when it is missing)."""
+    with chromium() as b:
+        yield b

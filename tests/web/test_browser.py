@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import REPO, Server, Watch, api, artifacts, chromium, login, logout, serve, shot, table
+from browser_helpers import REPO, Server, Watch, api, artifacts, login, logout, serve, shot, table
 
 REPORT = REPO / "examples" / "shixian-2022-report.txt"
 TODAY = dt.date(2023, 7, 10)
@@ -48,12 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ledger.close()
     with serve(db, TODAY) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

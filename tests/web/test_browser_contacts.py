@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import REPO, Server, artifacts, chromium, login, serve, shot
+from browser_helpers import REPO, Server, artifacts, login, serve, shot
 from web_helpers import ADMIN, PASSWORD, PID, TODAY, UNIT_USERS
 
 REPORT = REPO / "examples" / "shixian-2022-report.txt"
@@ -38,12 +38,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ledger.close()
     with serve(db, TODAY) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import REPO, Server, Watch, artifacts, chromium, login, logout, serve, shot
+from browser_helpers import REPO, Server, Watch, artifacts, login, logout, serve, shot
 
 REPORT = REPO / "examples" / "shixian-2022-report.txt"
 TODAY = dt.date(2023, 7, 10)
@@ -74,12 +74,6 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
         opened.close()
     with serve(db, TODAY) as srv:
         yield Ledger(srv, plan, mine)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def _badge(page: Any) -> int:

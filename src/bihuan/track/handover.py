@@ -7,15 +7,14 @@ since (or whose lead unit changed), so it is safe to repeat.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.ledger.models import Handover
+from bihuan.track.datafile import read_toml
 from bihuan.track.errors import TrackError
 from bihuan.track.tx import transaction
 
@@ -42,16 +41,12 @@ class SuperviseSettings:
 
     @classmethod
     def load(cls, path: Path | None = None) -> SuperviseSettings:
+        raw = read_toml("supervise.toml", path, "督导设置文件", "supervision settings")
         try:
-            if path is None:
-                text = resources.files("bihuan.track").joinpath("data/supervise.toml").read_text("utf-8")
-            else:
-                text = path.read_text("utf-8")
-            raw = tomllib.loads(text)
             if "attachment_types" in raw:
                 raw["attachment_types"] = tuple(raw["attachment_types"])
             s = cls(**raw)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as e:
+        except TypeError as e:  # an unknown setting
             raise TrackError(
                 f"无法读取督导设置文件 {path}", f"cannot read supervision settings {path}: {e}"
             ) from e

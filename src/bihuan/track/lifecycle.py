@@ -17,6 +17,8 @@ NOTICE_STATES: tuple[NoticeState, ...] = ("待发出", "待签收", "已签收",
 NOTICE_KINDS = ("提醒", "催办", "督办")
 NOTICE_GRADES = ("一般", "重点", "挂牌")
 GRADE_COLOUR = {"一般": "blue", "重点": "yellow", "挂牌": "red"}
+# waiting for the addressed unit: it may answer (from 待签收 the answer signs for it too)
+ANSWERABLE: tuple[NoticeState, ...] = ("待签收", "已签收", "已退回")
 
 
 def notice_state(
@@ -32,7 +34,7 @@ def notice_state(
             state = "待签收"
         elif action == "签收" and state == "待签收":
             state = "已签收"
-        elif action == "答复" and state in ("待签收", "已签收", "已退回"):
+        elif action == "答复" and state in ANSWERABLE:
             state = "已答复"
         elif action == "退回" and state == "已答复":
             state = "已退回"
@@ -43,4 +45,4 @@ def notice_state(
 
 def notice_overdue(notice: Notice, state: NoticeState, on: dt.date) -> bool:
     """Past its answer deadline and still waiting for the unit's answer."""
-    return notice.answer_by is not None and on > notice.answer_by and state in ("待签收", "已签收", "已退回")
+    return notice.answer_by is not None and on > notice.answer_by and state in ANSWERABLE

@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 from bihuan.ledger import queries
 from bihuan.ledger.models import Document, Notice, NoticeAnswer, NoticeEvent, Revision, TaskRow
 from bihuan.track.errors import Forbidden, TrackError
-from bihuan.track.lifecycle import GRADE_COLOUR, NoticeState, notice_overdue, notice_state
+from bihuan.track.lifecycle import ANSWERABLE, GRADE_COLOUR, NoticeState, notice_overdue, notice_state
 from bihuan.track.users import Person
-
-ANSWERABLE: tuple[NoticeState, ...] = ("待签收", "已签收", "已退回")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +43,11 @@ class NoticeView:
     @property
     def colour(self) -> str:
         return GRADE_COLOUR.get(self.notice.grade or "一般", "blue")
+
+    @property
+    def answerable(self) -> bool:
+        """Waiting for the addressed unit's answer."""
+        return self.state in ANSWERABLE
 
     @property
     def last_answer(self) -> Step | None:

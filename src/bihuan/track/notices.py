@@ -29,13 +29,13 @@ from bihuan.track.attachments import Upload, add_rows, check_uploads, store_for,
 from bihuan.track.errors import Forbidden, TrackError
 from bihuan.track.handover import SuperviseSettings
 from bihuan.track.lifecycle import (
+    ANSWERABLE,
     NOTICE_GRADES,
     NOTICE_KINDS,
     NoticeState,
     notice_state,
 )
 from bihuan.track.notice_views import (  # the reads, re-exported: callers use notices.*
-    ANSWERABLE,
     LIST_LIMIT,
     Filters,
     NoticeView,

@@ -40,15 +40,14 @@ from bihuan.ledger.models import (
     User,
 )
 from bihuan.track.errors import TrackError
-from bihuan.track.lifecycle import notice_state
+from bihuan.track.lifecycle import ANSWERABLE, notice_state
 from bihuan.track.reminder_rules import RULE_ZH, Rules
-from bihuan.track.status import PlanStatuses, Settings
+from bihuan.track.status import PlanStatuses, Settings, deadline_of, month_of, prev_month
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
 
 OFFICE = "督查室"
 RULE_USER = "提醒规则"  # Notice.created_by of what a rule writes
-WAITING = ("待签收", "已签收", "已退回")  # a notice still waiting for the unit's answer
 OVERDUE_WINDOW_DAYS = 30  # an overdue notice is escalated if its deadline passed within this many days
 _SPLIT = re.compile(r"[;,，；\s]+")
 
@@ -64,6 +63,7 @@ class NoticeDraft:
     draft: bool
     copy_unit_ids: tuple[int, ...] = ()
     copy_leader: str | None = None
+    unit_id: int | None = None  # the addressed (lead) unit, when the rule knows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +118,6 @@ def dedupe_key(
     if len(key) > 200:  # a very long leader name: keep the key unique and within the column
         key = f"{rule}|#{hashlib.sha256(key.encode()).hexdigest()}"
     return key
-
-
-def month(d: dt.date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def prev_month(period: str) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
 
 
 def month_ends_before(on: dt.date, k: int) -> list[dt.date]:
@@ -205,7 +196,7 @@ def _plan_rules(
     started = queries.handover_dates(session, doc)
     closed = queries.closed_tasks(session, doc)
     extended = queries.approved_deadlines(session, doc)
-    period = prev_month(month(on))  # the period whose report is due this month
+    period = prev_month(month_of(on))  # the period whose report is due this month
     due_day = dt.date(on.year, on.month, rules.report_day)
     # who reported the period, per task: the lead unit's report counts, a cooperating unit's not
     reported: dict[str, set[int | None]] = defaultdict(set)
@@ -226,15 +217,10 @@ def _plan_rules(
             continue
         a = assigned.get(t.key)
         lead = a.lead_unit_id if a is not None else h.unit_id
-        deadline = (
-            extended.get(t.key)
-            or (a.deadline if a is not None else None)
-            or t.deadline
-            or dt.date(document.plan_year, 12, 31)
-        )
+        deadline = deadline_of(document.plan_year, t, a, extended.get(t.key))
         live.append((t, lead, deadline))
         by = reported.get(t.key, set())
-        if month(started[t.key]) <= period <= month(deadline) and not (None in by or lead in by):
+        if month_of(started[t.key]) <= period <= month_of(deadline) and not (None in by or lead in by):
             owed[lead].append(t)
 
     rhythm = f"每月 {rules.report_day} 日前报送上月进度；报送义务从交办之日起算"
@@ -405,7 +391,7 @@ def _red_streaks(
     ends = month_ends_before(on, rules.red_periods)
     first = ends[-1]
     candidates = {t.key: (t, lead) for t, lead, _ in live if started[t.key] <= first}
-    if not candidates or _streaks_checked(session, doc, month(ends[0])):
+    if not candidates or _streaks_checked(session, doc, month_of(ends[0])):
         return []
     settings = status_settings or Settings.load()
     red = set(candidates)
@@ -432,14 +418,14 @@ def _red_streaks(
         )
         out.append(
             Planned(
-                dedupe_key("red_streak", doc, key, None, "office", month(ends[0])),
+                dedupe_key("red_streak", doc, key, None, "office", month_of(ends[0])),
                 "red_streak", on, doc, key, None, None, None, OFFICE,
                 f"拟督办：序号 {t.number} 连续 {rules.red_periods} 个月红灯，请审核发出",
                 f"{region}：{text}（重点督办件草稿，待督查室审核后发出。）",
                 f"/plans/{doc}/tasks/{t.number}",
                 f"连续 {rules.red_periods} 个月末都是红灯的任务，自动起草重点督办件交督查室审核（每月检查一次）；"
                 "该任务已有未办结的督办件时不再起草。",
-                NoticeDraft("督办", "重点", text, answer_by, True, coop, leader),
+                NoticeDraft("督办", "重点", text, answer_by, True, coop, leader, lead),
             )
         )  # fmt: skip
     return out
@@ -479,7 +465,7 @@ def _notice_rules(session: Session, on: dt.date, rules: Rules, names: dict[int, 
     out = []
     for n in found:
         state = notice_state(n, *histories[n.id])
-        if state not in WAITING or n.answer_by is None:
+        if state not in ANSWERABLE or n.answer_by is None:
             continue
         number = numbers.get((n.document_id, n.task_key))
         if number is None:
@@ -560,7 +546,7 @@ def add_reminders(session: Session, planned: Sequence[Planned]) -> list[QueuedRe
     for i, p in enumerate(todo):
         if p.notice is not None and p.task_key is not None and p.document_id is not None:
             n = p.notice
-            lead = p.unit_id if p.unit_id is not None else _lead_of(session, p.document_id, p.task_key)
+            lead = n.unit_id or p.unit_id or _lead_of(session, p.document_id, p.task_key)
             notice_rows.append((i, dict(
                 document_id=p.document_id, task_key=p.task_key, unit_id=lead, kind=n.kind, text=n.text,
                 grade=n.grade, answer_by=n.answer_by, copy_unit_ids=list(n.copy_unit_ids),

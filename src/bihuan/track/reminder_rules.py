@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from bihuan.track.datafile import read_toml
 from bihuan.track.errors import TrackError
 
 # Rule names, as stored in Reminder.rule and Notice.rule, and what they are called in Chinese.
@@ -47,15 +46,7 @@ class Rules:
     @classmethod
     def load(cls, path: Path | None = None) -> Rules:
         """The shipped rules, or a deployment's own TOML file."""
-        try:
-            if path is None:
-                text = resources.files("bihuan.track").joinpath("data/reminders.toml").read_text("utf-8")
-            else:
-                text = path.read_text("utf-8")
-            raw = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise TrackError(f"无法读取提醒规则文件 {path}", f"cannot read reminder rules {path}: {e}") from e
-        return cls.from_mapping(raw)
+        return cls.from_mapping(read_toml("reminders.toml", path, "提醒规则文件", "reminder rules"))
 
     @classmethod
     def from_mapping(cls, raw: dict[str, object]) -> Rules:

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.ledger.models import Assignment, IndicatorRow, ProgressReport, TaskRow
+from bihuan.track.datafile import read_toml
 from bihuan.track.errors import TrackError
 from bihuan.track.measures import Measure, measure_of
 
@@ -61,16 +60,7 @@ class Settings:
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """The shipped thresholds, or a deployment's own TOML file."""
-        try:
-            if path is None:
-                text = resources.files("bihuan.track").joinpath("data/status.toml").read_text("utf-8")
-            else:
-                text = path.read_text("utf-8")
-            raw = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise TrackError(
-                f"无法读取状态阈值文件 {path}", f"cannot read status settings {path}: {e}"
-            ) from e
+        raw = read_toml("status.toml", path, "状态阈值文件", "status settings")
         known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
@@ -127,11 +117,11 @@ class Status:
     judged_by: str = ""  # 指标数值 | 形象进度 | "" (nothing reported): what set the light
 
 
-def _month(d: dt.date) -> str:
+def month_of(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _prev_month(period: str) -> str:
+def prev_month(period: str) -> str:
     y, m = int(period[:4]), int(period[5:7])
     return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
 
@@ -145,15 +135,15 @@ def due_periods(facts: TaskFacts, on: dt.date, s: Settings) -> list[str]:
     """Periods whose report is due by `on`, newest first, from the 交办 month to the deadline's."""
     if facts.handed_over is None or facts.handed_over > on:
         return []
-    last = _prev_month(_month(on))
+    last = prev_month(month_of(on))
     if on.day <= s.report_day:
-        last = _prev_month(last)
+        last = prev_month(last)
     out: list[str] = []
-    first = _month(facts.handed_over)
-    p = min(last, _month(facts.extension or facts.end))
+    first = month_of(facts.handed_over)
+    p = min(last, month_of(facts.extension or facts.end))
     while p >= first and len(out) < 24:
         out.append(p)
-        p = _prev_month(p)
+        p = prev_month(p)
     return out
 
 
@@ -282,7 +272,7 @@ def judge(facts: TaskFacts, on: dt.date, s: Settings) -> Status:
             duty.append(NOT_HANDED_OVER)
         elif not due:
             state = "待报送"
-            first = _month(handed)
+            first = month_of(handed)
             by = dt.date.fromisoformat(f"{_next_month(first)}-{s.report_day:02d}")
             duty.append(f"已于 {handed.isoformat()} 交办，{first} 的进度应于 {by.isoformat()} 前报送")
         else:
@@ -445,7 +435,7 @@ class PlanStatuses:
 
     def at(self, on: dt.date, unit_id: int | None = None, keys: set[str] | None = None) -> list[TaskStatus]:
         """Statuses on `on`: of a unit's tasks with `unit_id`, of the tasks `keys` with `keys`."""
-        period = _month(on)
+        period = month_of(on)
         reports = queries.latest_reports(self.session, self.document_id, period)
         periods = self._reported(period)
         out = []
@@ -487,7 +477,7 @@ def task_status(
 ) -> TaskStatus:
     """One task's status from what the caller already loaded: a few queries for its reports
     and its supervision rows."""
-    period = _month(on)
+    period = month_of(on)
     reports = queries.latest_reports(session, document_id, period, task.key)
     periods = queries.reported_periods(session, document_id, period, task.key)
     return _status(
@@ -513,6 +503,19 @@ def targets_of(task: TaskRow, inds: Mapping[str, IndicatorRow]) -> tuple[Target,
     )
 
 
+def deadline_of(
+    plan_year: int, task: TaskRow, assignment: Assignment | None, extension: dt.date | None = None
+) -> dt.date:
+    """The deadline in force: an approved extension, else the assignment's, else the report
+    text's, else the end of the plan year."""
+    return (
+        extension
+        or (assignment.deadline if assignment is not None else None)
+        or task.deadline
+        or dt.date(plan_year, 12, 31)
+    )
+
+
 def _status(
     plan_year: int,
     t: TaskRow,
@@ -526,7 +529,7 @@ def _status(
     sup: Supervision,
 ) -> TaskStatus:
     start = dt.date(plan_year, 1, 1)
-    end = (a.deadline if a and a.deadline else None) or t.deadline or dt.date(plan_year, 12, 31)
+    end = deadline_of(plan_year, t, a)  # the extension, if any, is judged apart (facts.extension)
     facts = TaskFacts(
         key=t.key,
         start=min(start, end),

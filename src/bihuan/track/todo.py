@@ -36,9 +36,9 @@ from bihuan.ledger.models import (
     Unit,
     UnitRequest,
 )
-from bihuan.track.lifecycle import NoticeState, notice_state
+from bihuan.track.lifecycle import ANSWERABLE, NoticeState, notice_state
 from bihuan.track.notice_views import NoticeView, views
-from bihuan.track.status import Settings, TaskFacts, TaskStatus, due_periods, statuses
+from bihuan.track.status import Settings, TaskFacts, TaskStatus, deadline_of, due_periods, statuses
 from bihuan.track.users import Person
 
 
@@ -114,7 +114,6 @@ def todo(session: Session, person: Person, on: dt.date, settings: Settings) -> T
     return replace(t, reminders=got, counts={**t.counts, "reminders": len(got)})
 
 
-UNIT_ACTS: tuple[NoticeState, ...] = ("待签收", "已签收", "已退回")
 OFFICE_ACTS: tuple[NoticeState, ...] = ("已答复", "待发出")
 
 
@@ -124,7 +123,7 @@ def todo_counts(session: Session, person: Person, on: dt.date, settings: Setting
     if person.role == "unit" and person.unit_id is not None:
         to_sign, due = _unit_tasks(session, person.unit_id, on, settings or Settings())
         states = _states(session, Notice.unit_id == person.unit_id)
-        return len(to_sign) + len(due) + sum(st in UNIT_ACTS for st in states)
+        return len(to_sign) + len(due) + sum(st in ANSWERABLE for st in states)
     if person.role == "admin":
         pending = session.scalar(
             select(func.count())
@@ -274,8 +273,8 @@ def _reports_due(
         .where(Assignment.document_id.in_(docs), Assignment.task_key.in_(keys))
         .group_by(Assignment.document_id, Assignment.task_key)
     )
-    deadlines = {
-        (a.document_id, a.task_key): a.deadline
+    assigned = {
+        (a.document_id, a.task_key): a
         for a in session.scalars(select(Assignment).where(Assignment.id.in_(newest_a.scalar_subquery())))
     }
     extended: dict[tuple[int, str], dt.date] = {}
@@ -308,7 +307,7 @@ def _reports_due(
         if pair not in tasks or pair in closed:
             continue
         t, d = tasks[pair]
-        end = extended.get(pair) or deadlines.get(pair) or t.deadline or dt.date(d.plan_year, 12, 31)
+        end = deadline_of(d.plan_year, t, assigned.get(pair), extended.get(pair))
         facts = TaskFacts(key=t.key, start=min(first, end), end=end, handed_over=first)
         missing = []
         for p in due_periods(facts, report_by + dt.timedelta(days=1), s):

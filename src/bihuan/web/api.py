@@ -19,7 +19,7 @@ from bihuan.track.current import current_plan
 from bihuan.track.plans import find_task
 from bihuan.track.progress import ProgressInput, add_reports
 from bihuan.track.status import TaskStatus, statuses
-from bihuan.web.deps import MAX_ID, Db, Me, check_csrf, require
+from bihuan.web.deps import MAX_ID, Db, Me, check_csrf, request_day, require
 
 
 class RowErrorOut(BaseModel):
@@ -175,10 +175,6 @@ def _task_out(it: TaskStatus) -> TaskOut:
     )  # fmt: skip
 
 
-def _today(request: Request) -> dt.date:
-    return request.app.state.settings.today()  # type: ignore[no-any-return]
-
-
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The ledger keeps UTC without a zone; the API says so (RFC 3339 wants the offset)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
@@ -219,7 +215,7 @@ def plans(db: Db, me: Me) -> list[PlanOut]:
 def tasks(request: Request, db: Db, me: Me, pid: PlanId, on: dt.date | None = None) -> list[TaskOut]:
     _plan(db, pid)
     items = statuses(
-        db, pid, on or _today(request), request.app.state.settings.status, board.visible_unit(me)
+        db, pid, on or request_day(request), request.app.state.settings.status, board.visible_unit(me)
     )
     return [_task_out(it) for it in items]
 
@@ -242,7 +238,7 @@ class SummaryOut(BaseModel):
 @router.get("/plans/{pid}/status", response_model=SummaryOut, summary="红黄绿灯汇总", responses=_errors(404))
 def status_summary(request: Request, db: Db, me: Me, pid: PlanId, on: dt.date | None = None) -> SummaryOut:
     _plan(db, pid)
-    view = board.dashboard(db, pid, on or _today(request), me, request.app.state.settings.status)
+    view = board.dashboard(db, pid, on or request_day(request), me, request.app.state.settings.status)
     units = [
         UnitLightsOut(unit=g.name, red=g.red, yellow=g.yellow, green=g.green, done=g.done) for g in view.units
     ]
@@ -257,7 +253,7 @@ def status_summary(request: Request, db: Db, me: Me, pid: PlanId, on: dt.date | 
 )
 def task(request: Request, db: Db, me: Me, pid: PlanId, number: TaskNumber) -> TaskDetailOut:
     _task(db, pid, number)
-    page = board.task_page(db, pid, str(number), _today(request), me, request.app.state.settings.status)
+    page = board.task_page(db, pid, str(number), request_day(request), me, request.app.state.settings.status)
     base = _task_out(page.status)
     inds = [IndicatorOut(key=i.key, name=i.name, kind=i.kind, period=i.period, value=i.value, unit=i.unit,
                          growth_pct=i.growth_pct, quote=i.quote) for i in page.indicators]  # fmt: skip
@@ -312,7 +308,7 @@ def post_progress(
     row = ProgressInput(
         1, str(number), body.period, body.values, body.percent, body.narrative, body.problems, body.next_steps
     )
-    n = add_reports(db, pid, [row], author=me.name, today=_today(request),
+    n = add_reports(db, pid, [row], author=me.name, today=request_day(request),
                     unit_name=me.unit_name if me.role == "unit" else None, submission=body.submission)  # fmt: skip
     return Saved(saved=n)
 

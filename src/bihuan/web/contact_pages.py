@@ -14,8 +14,8 @@ from bihuan.ledger.models import Unit, User
 from bihuan.track import contacts
 from bihuan.track.errors import TrackError
 from bihuan.track.users import ROLE_ZH
-from bihuan.web.deps import Db, Me, check_csrf, require
-from bihuan.web.pages import _form_text, known_ids, render
+from bihuan.web.deps import Db, Me, check_csrf, form_text, require
+from bihuan.web.pages import known_ids, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 
@@ -40,7 +40,7 @@ async def save_contacts(request: Request, db: Db, me: Me, unit_id: int) -> Redir
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     if db.get(Unit, unit_id) is None:
         raise HTTPException(404, "no such unit")
-    given: dict[str, object] = {f: _form_text(form, f, contacts.LIMITS[f] + 100) for f in contacts.FIELDS}
+    given: dict[str, object] = {f: form_text(form, f, contacts.LIMITS[f] + 100) for f in contacts.FIELDS}
     clear_secret = form.get("secret_action") == "clear"
     if clear_secret:
         given["dingtalk_secret"] = ""
@@ -78,7 +78,7 @@ async def save_email(request: Request, db: Db, me: Me, user_id: int) -> Redirect
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     if db.get(User, user_id) is None:
         raise HTTPException(404, "no such user")
-    email = _form_text(form, "email", contacts.LIMITS["email"] + 100)
+    email = form_text(form, "email", contacts.LIMITS["email"] + 100)
     try:
         contacts.set_user_email(db, user_id, email, me.name)
     except TrackError as e:

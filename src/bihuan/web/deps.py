@@ -1,10 +1,12 @@
-"""Request dependencies: a database session, the logged-in person, role and CSRF checks."""
+"""Request dependencies: a database session, the logged-in person, role and CSRF checks; and the
+small readers every page module shares (the request's day, a form's text and date fields)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -99,3 +101,37 @@ def plan_id(db: Session, plan: int | None) -> int | None:
             raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
         return plan
     return current_plan(db)
+
+
+def request_day(request: Request) -> dt.date:
+    """Today, as the app's settings say (a demo or a test fixes it)."""
+    return request.app.state.settings.today()  # type: ignore[no-any-return]
+
+
+def form_text(form: Any, name: str, limit: int = 5000) -> str:
+    """A form field's text ("" when absent or a file); longer than `limit`: a 400."""
+    from bihuan.track.errors import TrackError
+
+    value = form.get(name)
+    text = value if isinstance(value, str) else ""
+    if len(text) > limit:
+        raise TrackError(f"“{name}”太长（不超过 {limit} 字）", f"{name} is too long")
+    return text
+
+
+def form_date(text: str | None, what: str = "日期") -> dt.date | None:
+    """A YYYY-MM-DD field; empty: None; anything else: a 400 naming the field (`what`)."""
+    from bihuan.track.errors import TrackError
+
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise TrackError(f"{what}应写作 2023-06-30，收到“{text[:20]}”", "date must be YYYY-MM-DD") from e
+
+
+def back_to(form: Any, default: str) -> str:
+    """The form's `back` address when it is a path on this site, else `default`."""
+    back = form_text(form, "back", 200)
+    return back if back.startswith("/") and not back.startswith("//") else default

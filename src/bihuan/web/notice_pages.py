@@ -3,9 +3,6 @@ forms the viewer may use, the 待办 page of every role, and the leader's view."
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -13,38 +10,11 @@ from bihuan.ledger import queries
 from bihuan.track import notices, todo
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import NOTICE_GRADES, NOTICE_KINDS, NOTICE_STATES
-from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
+from bihuan.web.deps import Db, Me, back_to, check_csrf, form_date, form_text, plan_id, request_day, require
 from bihuan.web.pages import known_ids, render
 from bihuan.web.supervise_pages import form_with_files
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
-
-
-def _today(request: Request) -> dt.date:
-    return request.app.state.settings.today()  # type: ignore[no-any-return]
-
-
-def _field(form: Any, name: str, limit: int) -> str:
-    value = form.get(name)
-    text = value if isinstance(value, str) else ""
-    if len(text) > limit:
-        raise TrackError(f"“{name}”太长（不超过 {limit} 字）", f"{name} is too long")
-    return text
-
-
-def _day(text: str, what: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as e:
-        raise TrackError(f"{what}应写作 2023-06-30，收到“{text[:20]}”", "date must be YYYY-MM-DD") from e
-
-
-def _back(form: Any, default: str) -> str:
-    back = _field(form, "back", 200)
-    return back if back.startswith("/") and not back.startswith("//") else default
 
 
 # ---------------------------------------------------------------- sending (from the task page)
@@ -53,9 +23,9 @@ async def send(request: Request, db: Db, me: Me, pid: int, number: int) -> Redir
     settings = request.app.state.settings.supervise
     files, form = await form_with_files(request, settings)
     notices.send(
-        db, pid, str(number), _field(form, "kind", 10), _field(form, "grade", 10) or "一般",
-        _field(form, "text", 2000), _day(_field(form, "answer_by", 20), "答复期限"), me,
-        today=_today(request), files=files, settings=settings,
+        db, pid, str(number), form_text(form, "kind", 10), form_text(form, "grade", 10) or "一般",
+        form_text(form, "text", 2000), form_date(form_text(form, "answer_by", 20).strip(), "答复期限"), me,
+        today=request_day(request), files=files, settings=settings,
     )  # fmt: skip
     return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
 
@@ -66,31 +36,31 @@ async def sign(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResp
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     notices.sign(db, notice_id, me)
-    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+    return RedirectResponse(back_to(form, f"/notices/{notice_id}"), status_code=303)
 
 
 @router.post("/notices/{notice_id}/answer")
 async def answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
     settings = request.app.state.settings.supervise
     files, form = await form_with_files(request, settings)
-    notices.answer(db, notice_id, _field(form, "text", 2000), me, files=files, settings=settings)
-    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+    notices.answer(db, notice_id, form_text(form, "text", 2000), me, files=files, settings=settings)
+    return RedirectResponse(back_to(form, f"/notices/{notice_id}"), status_code=303)
 
 
 @router.post("/notices/{notice_id}/return")
 async def return_answer(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    notices.return_answer(db, notice_id, _field(form, "reason", 2000), me)
-    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+    notices.return_answer(db, notice_id, form_text(form, "reason", 2000), me)
+    return RedirectResponse(back_to(form, f"/notices/{notice_id}"), status_code=303)
 
 
 @router.post("/notices/{notice_id}/close")
 async def close(request: Request, db: Db, me: Me, notice_id: int) -> RedirectResponse:
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    notices.close(db, notice_id, me, _field(form, "text", 2000))
-    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+    notices.close(db, notice_id, me, form_text(form, "text", 2000))
+    return RedirectResponse(back_to(form, f"/notices/{notice_id}"), status_code=303)
 
 
 @router.post("/notices/{notice_id}/approve")
@@ -98,7 +68,7 @@ async def approve(request: Request, db: Db, me: Me, notice_id: int) -> RedirectR
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
     notices.approve_draft(db, notice_id, me)
-    return RedirectResponse(_back(form, f"/notices/{notice_id}"), status_code=303)
+    return RedirectResponse(back_to(form, f"/notices/{notice_id}"), status_code=303)
 
 
 # ---------------------------------------------------------------- lists and pages
@@ -126,7 +96,7 @@ def notice_list(
     if plan is not None and queries.document(db, plan) is None:
         raise TrackError(f"没有编号为 {plan} 的计划", f"no plan {plan}")
     f = notices.Filters(state, grade, unit, None if not overdue else overdue == "1", plan, kind)
-    items = notices.listing(db, me, _today(request), f)
+    items = notices.listing(db, me, request_day(request), f)
     return render(
         request, "notices.html", me, items=items, f=f, overdue=overdue or "", units=queries.units(db),
         plans=queries.documents(db), states=NOTICE_STATES, grades=NOTICE_GRADES, kinds=NOTICE_KINDS,
@@ -136,13 +106,13 @@ def notice_list(
 
 @router.get("/notices/{notice_id}")
 def notice_page(request: Request, db: Db, me: Me, notice_id: int) -> HTMLResponse:
-    v = notices.notice_view(db, notice_id, me, _today(request))
+    v = notices.notice_view(db, notice_id, me, request_day(request))
     return render(request, "notice.html", me, v=v, actions=notices.allowed_actions(v, me))
 
 
 @router.get("/todo")
 def todo_page(request: Request, db: Db, me: Me) -> HTMLResponse:
-    t = todo.todo(db, me, _today(request), request.app.state.settings.status)
+    t = todo.todo(db, me, request_day(request), request.app.state.settings.status)
     return render(request, "todo.html", me, t=t, report_day=request.app.state.settings.status.report_day)
 
 
@@ -156,7 +126,7 @@ def leader_page(
         return render(request, "empty.html", me)
     if name is not None and len(name) > 100:
         raise TrackError("领导姓名太长", "name too long")
-    view = todo.leader_view(db, me, pid, _today(request), request.app.state.settings.status, name)
+    view = todo.leader_view(db, me, pid, request_day(request), request.app.state.settings.status, name)
     leaders = sorted({a.leader for a in queries.current_assignments(db, pid).values() if a.leader})
     return render(request, "leader.html", me, view=view, plans=queries.documents(db), pid=pid,
                   leaders=leaders, leader=name if me.role == "admin" else me.name)  # fmt: skip

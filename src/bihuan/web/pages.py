@@ -25,7 +25,21 @@ from bihuan.track.progress import ProgressInput, add_reports, parse_period
 from bihuan.track.users import Person, end_session, start_session
 from bihuan.track.views import plan_view
 from bihuan.web.app import templates
-from bihuan.web.deps import COOKIE, MAX_ID, Db, Me, NotAllowed, Viewer, check_csrf, plan_id, require
+from bihuan.web.deps import (
+    COOKIE,
+    MAX_ID,
+    Db,
+    Me,
+    NotAllowed,
+    Viewer,
+    back_to,
+    check_csrf,
+    form_date,
+    form_text,
+    plan_id,
+    request_day,
+    require,
+)
 from bihuan.web.jobs import extract_upload
 
 ID_QUERY = ("plan", "before")  # query parameters that are ids; every path parameter is one
@@ -57,18 +71,6 @@ def render(request: Request, name: str, me: Any, **ctx: Any) -> HTMLResponse:
     )
 
 
-def _today(request: Request) -> dt.date:
-    return request.app.state.settings.today()  # type: ignore[no-any-return]
-
-
-def _form_text(form: Any, name: str, limit: int = 5000) -> str:
-    value = form.get(name)
-    text = value if isinstance(value, str) else ""
-    if len(text) > limit:
-        raise TrackError(f"“{name}”太长（不超过 {limit} 字）", f"{name} is too long")
-    return text
-
-
 @router.get("/")
 def home(me: Viewer) -> RedirectResponse:
     return RedirectResponse("/dashboard" if me else "/public", status_code=303)
@@ -97,7 +99,7 @@ async def login(request: Request, db: Db) -> Response:
         return RedirectResponse("/login?error=expired", status_code=303)
     settings = request.app.state.settings
     address = request.client.host if request.client else "unknown"
-    name, password = _form_text(form, "name", 100), _form_text(form, "password", 200)
+    name, password = form_text(form, "name", 100), form_text(form, "password", 200)
     # The password hash takes tens of milliseconds of CPU: in a worker thread, not on the loop
     # that answers every other request of this process.
     tried = await run_in_threadpool(logins.attempt, db, name, password, address, settings.throttle)
@@ -134,7 +136,7 @@ def dashboard_page(
     pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
-    day = _date(on) or _today(request)
+    day = form_date(on) or request_day(request)
     key = ("dashboard", pid, day, full, board.visible_unit(me), queries.stamp(db))
     view, body = request.app.state.views.get(key, lambda: _dashboard(db, pid, day, me, request, full))
     return render(request, "dashboard.html", me, view=view, body=body, plans=plan_choices(db), pid=pid,
@@ -167,15 +169,6 @@ def _dashboard(
 
 def _lights(g: board.Group) -> dict[str, int]:
     return {"red": g.red, "yellow": g.yellow, "green": g.green}
-
-
-def _date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as e:
-        raise TrackError(f"日期应写作 2023-06-30，收到“{text[:20]}”", "date must be YYYY-MM-DD") from e
 
 
 @router.post("/plans/{pid}/publish")
@@ -268,7 +261,7 @@ async def import_action(request: Request, db: Db, me: Me, draft_id: int, action:
     require(me, "admin")
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    f = lambda n: _form_text(form, n, 500)  # noqa: E731
+    f = lambda n: form_text(form, n, 500)  # noqa: E731
     if action == "figure":
         d = drafts.correct_figure(
             db, draft_id, f("iid"), f("name"), f("value"), f("unit"), f("growth"), me.name
@@ -333,15 +326,15 @@ async def assign_one(request: Request, db: Db, me: Me, pid: int, number: int) ->
     coop = [c for c in (str(x) for x in form.getlist("coop")) if c.strip()]
     coop += [
         c.strip()
-        for c in _form_text(form, "coop_text", 300).replace(",", "、").replace("，", "、").split("、")
+        for c in form_text(form, "coop_text", 300).replace(",", "、").replace("，", "、").split("、")
         if c.strip()
     ]
     # the row shows the milestones: kept unless edited (a form without the field keeps them too)
-    stones = assign.milestone_lines(_form_text(form, "milestones", 1000)) if "milestones" in form else None
+    stones = assign.milestone_lines(form_text(form, "milestones", 1000)) if "milestones" in form else None
     assign.set_assignment(
         db, pid, str(number),
-        lead=_form_text(form, "lead", 100) or None, cooperating=coop,
-        leader=_form_text(form, "leader", 100), deadline=_date(_form_text(form, "deadline", 20)),
+        lead=form_text(form, "lead", 100) or None, cooperating=coop,
+        leader=form_text(form, "leader", 100), deadline=form_date(form_text(form, "deadline", 20)),
         milestones=stones, user=me.name,
     )  # fmt: skip
     return RedirectResponse(f"/plans/{pid}/tasks/{number}", status_code=303)
@@ -365,7 +358,7 @@ def export_table(db: Db, me: Me, pid: int) -> StreamingResponse:
 # ---------------------------------------------------------------- task
 @router.get("/plans/{pid}/tasks/{number}")
 def task_detail(request: Request, db: Db, me: Me, pid: int, number: int) -> HTMLResponse:
-    day = _today(request)
+    day = request_day(request)
     key = ("task", pid, number, day, board.visible_unit(me), queries.stamp(db))
     page = request.app.state.views.get(
         key, lambda: board.task_page(db, pid, str(number), day, me, request.app.state.settings.status)
@@ -390,7 +383,7 @@ def inbox(
     pid = plan_id(db, plan)
     if pid is None:
         return render(request, "empty.html", me)
-    today = _today(request)
+    today = request_day(request)
     p = parse_period(period) if period else _month(today)
     if p is None:
         raise TrackError("期间应写作 2023-06", "period must be YYYY-MM")
@@ -422,16 +415,13 @@ async def report_progress(request: Request, db: Db, me: Me, pid: int, number: in
     board.require_task_access(db, pid, str(number), me)  # another unit's task: 403, as in the API
     values = {str(k)[2:]: v for k, v in form.items() if str(k).startswith("v:") and isinstance(v, str)}
     row = ProgressInput(
-        1, str(number), _form_text(form, "period", 7), values, _form_text(form, "percent", 20) or None,
-        _form_text(form, "narrative"), _form_text(form, "problems"), _form_text(form, "next_steps"),
+        1, str(number), form_text(form, "period", 7), values, form_text(form, "percent", 20) or None,
+        form_text(form, "narrative"), form_text(form, "problems"), form_text(form, "next_steps"),
     )  # fmt: skip
     unit = me.unit_name if me.role == "unit" else None
-    add_reports(db, pid, [row], author=me.name, today=_today(request), unit_name=unit,
-                submission=_form_text(form, "submission", 64) or None)  # fmt: skip
-    back = _form_text(form, "back", 200)
-    return RedirectResponse(
-        (back if back.startswith("/") and not back.startswith("//") else "/inbox") + "#saved", 303
-    )
+    add_reports(db, pid, [row], author=me.name, today=request_day(request), unit_name=unit,
+                submission=form_text(form, "submission", 64) or None)  # fmt: skip
+    return RedirectResponse(back_to(form, "/inbox") + "#saved", 303)
 
 
 # ---------------------------------------------------------------- public
@@ -446,7 +436,7 @@ def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
     if not board.is_published(db, pid):
         raise NotAllowed("这份计划尚未公开", "not published")
     everyone = Person(0, "公众", "leader", None, None)
-    view = board.dashboard(db, pid, _today(request), everyone, request.app.state.settings.status)
+    view = board.dashboard(db, pid, request_day(request), everyone, request.app.state.settings.status)
     return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
 
 

@@ -4,7 +4,6 @@ an attachment. The rules are in bihuan.track.supervise; these routes parse and r
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -15,15 +14,11 @@ from bihuan.track import attachments, handover, supervise, supervise_views
 from bihuan.track.directory import directory
 from bihuan.track.errors import TrackError
 from bihuan.track.handover import FILE_TYPES, SuperviseSettings
-from bihuan.web.deps import Db, Me, check_csrf, plan_id, require
-from bihuan.web.pages import _date, _form_text, known_ids, render
+from bihuan.web.deps import Db, Me, back_to, check_csrf, form_date, form_text, plan_id, request_day, require
+from bihuan.web.pages import known_ids, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 SAFE_TYPES = {mime for mime, _ in FILE_TYPES.values()}
-
-
-def _today(request: Request) -> dt.date:
-    return request.app.state.settings.today()  # type: ignore[no-any-return]
 
 
 def _settings(request: Request) -> SuperviseSettings:
@@ -57,14 +52,9 @@ def _task_url(pid: int, number: int) -> str:
     return f"/plans/{pid}/tasks/{number}"
 
 
-def _back(form: Any, default: str) -> str:
-    back = _form_text(form, "back", 300)
-    return back if back.startswith("/") and not back.startswith("//") else default
-
-
 def task_panel(request: Request, db: Db, me: Any, pid: int, number: int) -> supervise_views.TaskSupervision:
     """The task page's 交办 / 签收 / requests part (pages.task_detail renders it)."""
-    return supervise_views.task_panel(db, pid, str(number), me, _today(request), _settings(request))
+    return supervise_views.task_panel(db, pid, str(number), me, request_day(request), _settings(request))
 
 
 # ---------------------------------------------------------------- 交办 and 签收
@@ -73,7 +63,7 @@ async def hand_over(request: Request, db: Db, me: Me, pid: int) -> RedirectRespo
     require(me, "admin")
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    got = handover.publish(db, pid, _today(request), me.name, _settings(request))
+    got = handover.publish(db, pid, request_day(request), me.name, _settings(request))
     return RedirectResponse(
         f"/admin/requests?plan={pid}&handed={got.handed_over}&already={got.already}"
         f"&unassigned={got.unassigned}",
@@ -95,16 +85,16 @@ async def make_request(request: Request, db: Db, me: Me, pid: int, number: int) 
     """申请调整 (kind=调整, reason, optional proposed_unit) or 延期申请 (kind=延期, new_deadline, reason)."""
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    kind = _form_text(form, "kind", 10)
-    reason = _form_text(form, "reason", supervise.MAX_REASON + 100)
+    kind = form_text(form, "kind", 10)
+    reason = form_text(form, "reason", supervise.MAX_REASON + 100)
     if kind == "调整":
-        unit = _form_text(form, "proposed_unit", 100).strip() or None
+        unit = form_text(form, "proposed_unit", 100).strip() or None
         supervise.request_change(db, pid, str(number), me, reason, unit)
     elif kind == "延期":
-        day = _date(_form_text(form, "new_deadline", 20).strip())
+        day = form_date(form_text(form, "new_deadline", 20).strip())
         if day is None:
             raise TrackError("请填写新的完成时限", "give the new deadline")
-        supervise.request_extension(db, pid, str(number), me, day, reason, _today(request))
+        supervise.request_extension(db, pid, str(number), me, day, reason, request_day(request))
     else:
         raise TrackError("申请类型须为 调整 或 延期", "kind must be 调整 or 延期")
     return RedirectResponse(_task_url(pid, number) + "#requests", status_code=303)
@@ -115,7 +105,7 @@ async def request_close(request: Request, db: Db, me: Me, pid: int, number: int)
     """办结销号: a reason and evidence files (multipart; the whole body's limit is in guard.py)."""
     settings = _settings(request)
     uploads, fields = await form_with_files(request, settings)
-    reason = _form_text(fields, "reason", supervise.MAX_REASON + 100)
+    reason = form_text(fields, "reason", supervise.MAX_REASON + 100)
     supervise.request_close(db, pid, str(number), me, reason, uploads, settings)
     return RedirectResponse(_task_url(pid, number) + "#requests", status_code=303)
 
@@ -126,14 +116,14 @@ async def decide(request: Request, db: Db, me: Me, request_id: int) -> RedirectR
     require(me, "admin")
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))  # type: ignore[arg-type]
-    accept = _form_text(form, "accept", 2)
+    accept = form_text(form, "accept", 2)
     if accept not in ("0", "1"):
         raise TrackError("请选择同意或退回", "accept must be 1 or 0")
     supervise.decide(
-        db, request_id, me, accept == "1", _form_text(form, "reason", supervise.MAX_REASON + 100),
-        _today(request), _form_text(form, "new_lead", 100).strip() or None, _settings(request),
+        db, request_id, me, accept == "1", form_text(form, "reason", supervise.MAX_REASON + 100),
+        request_day(request), form_text(form, "new_lead", 100).strip() or None, _settings(request),
     )  # fmt: skip
-    return RedirectResponse(_back(form, "/admin/requests"), status_code=303)
+    return RedirectResponse(back_to(form, "/admin/requests"), status_code=303)
 
 
 # ---------------------------------------------------------------- the office's list
@@ -164,7 +154,7 @@ def request_list(
             raise TrackError(f"单位名录中没有“{unit[:50]}”", "no such unit")
     lines = supervise_views.request_lines(db, pid, kind=kind or None, unit_id=unit_id, state=state or None)
     signs = supervise_views.sign_lines(db, pid)
-    today = _today(request)
+    today = request_day(request)
     late = [x for x in signs if x.overdue(today)]
     return render(
         request, "requests.html", me, pid=pid, plans=queries.documents(db), lines=lines, units=units,
