@@ -9,8 +9,10 @@ from dataclasses import replace
 from bihuan.extract.repair import Repaired, repair
 from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
 from bihuan.extract.stages.checks import growth_consistency
-from bihuan.extract.stages.indicators import Fact, Scope, enter_paragraph, read_sentence
+from bihuan.extract.stages.fact import Fact
+from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
+from bihuan.extract.stages.periods import Scope, enter_paragraph
 from bihuan.extract.stages.tasks import extract_tasks
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 

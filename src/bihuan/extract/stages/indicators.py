@@ -3,188 +3,28 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 
 from bihuan.extract import rules
 from bihuan.extract.numbers import Quantity, find_quantities
-from bihuan.extract.segment import Para
 from bihuan.extract.stages import names as nm
 from bihuan.extract.stages.distribute import split_subjects
-from bihuan.extract.types import Check, Role
+from bihuan.extract.stages.fact import Fact
+from bihuan.extract.stages.periods import YEAR_AT, Scope, has_words, sentence_period, words
+from bihuan.extract.types import Check
 
-_YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
-_BY_YEAR = re.compile(r"到(\d{4})年")
-_YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
-_COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
 )
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
-_WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
-
-
-@dataclass(slots=True)
-class Fact:
-    name: str
-    kind: str
-    period: str
-    start: int
-    end: int
-    quote: str
-    value: float | None = None
-    unit: str | None = None
-    growth_pct: float | None = None
-    basis: str | None = None
-    qualifier: str | None = None
-    growth_qualifier: str | None = None
-    range: tuple[float, float] | None = None
-    estimated: bool = False
-    section: str | None = None
-
-
-@dataclass(slots=True)
-class Scope:
-    """What the paragraphs say about time: the period facts belong to, and whether they are done."""
-
-    plan_year: int
-    role: Role = "review"
-    period: str = ""
-    kind: str = "actual"
-    facts: list[Fact] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    # The section reviews the outgoing term (过去五年): a year named in a sentence holds for
-    # that sentence (and the clauses joined to it by ；) only, not for the paragraph.
-    term_section: bool = False
-    carry: str | None = None  # the year a sentence opened with, until its 。
-    clause_open: bool = False  # the last sentence ended with ；
-
-    @property
-    def term(self) -> str:
-        return f"{self.plan_year - 5}-{self.plan_year - 1}"
-
-    @property
-    def next_five(self) -> str:
-        return f"{self.plan_year}-{self.plan_year + 4}"
 
 
 @cache
 def _bridge() -> re.Pattern[str]:
     """What may stand between a value and the growth that belongs to it."""
-    words = rules.alternation(_words("growth", "bridge"))
-    return re.compile(rf"(?:[，,、]?(?:{words}))*[，,、]?(?:分别|均)?")
-
-
-def _words(table: str, key: str) -> tuple[str, ...]:
-    return rules.words()[table][key]
-
-
-@cache
-def _has(table: str, key: str) -> re.Pattern[str]:
-    """A regex that finds any word of a word list."""
-    return re.compile(rules.alternation(_words(table, key)))
-
-
-def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, new_section: bool) -> None:
-    """Update the time scope at a paragraph: its role and any time words it opens with."""
-    p = scope.plan_year
-    head = para.text[:24]
-    scope.carry, scope.clause_open = None, False
-    if new_section or role != scope.role:
-        scope.role = role
-        scope.kind = "actual" if role == "review" else "target"
-        scope.period = str(p - 1) if role == "review" else str(p)
-        scope.term_section = False
-        if role == "review" and ("五年" in head or _has("periods", "term").search(head)):
-            scope.period = scope.term
-            # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
-            scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
-    if heading_level == 2 and role != "review":
-        scope.period = str(p)
-    year = _YEAR_AT.match(para.text)
-    lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
-    if role == "review":
-        if _has("periods", "term").search(para.text, 0, 12):
-            scope.period = scope.term
-        elif scope.term_section:
-            scope.period = scope.term
-        elif lead_years:
-            scope.period = str(max(lead_years))
-        elif any(para.text.startswith(w) for w in _words("periods", "last_year")):
-            scope.period = str(p - 1)
-        return
-    if _has("periods", "next_five").search(head):
-        scope.period, scope.kind = scope.next_five, "target"
-    elif year and int(year.group(1)) >= p:
-        scope.period, scope.kind = year.group(1), "target"
-    elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
-        scope.period, scope.kind = (year.group(1) if year else str(p - 1)), "actual"
-    elif heading_level:
-        scope.kind = "target"
-
-
-def _sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> tuple[str, str]:
-    """Period and kind for a quantity at `pos` of sentence `text` (a growth if `growth`)."""
-    before = text[max(0, pos - _WINDOW) : pos]
-    by = list(_BY_YEAR.finditer(before))
-    if by and int(by[-1].group(1)) > scope.plan_year - 1:
-        return by[-1].group(1), "target"
-    if scope.role == "review" or scope.kind == "actual":
-        period = _review_period(scope, text, before, pos, growth)
-        if period:
-            return period, "actual"
-    else:
-        # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年.
-        marks = [(before.rfind(w), scope.next_five) for w in _words("periods", "next_five")]
-        marks += [
-            (m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year
-        ]
-        marks += [(before.rfind(w), str(scope.plan_year)) for w in _words("periods", "this_year")]
-        at, period = max(marks)
-        if at >= 0:
-            return period, "target"
-    return scope.period, scope.kind
-
-
-def _last(pattern: re.Pattern[str], text: str) -> int:
-    """Where the last match of `pattern` in `text` starts, or -1."""
-    at = -1
-    for m in pattern.finditer(text):
-        at = m.start()
-    return at
-
-
-def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> str | None:
-    """In a review, the time word nearest before the quantity decides its period."""
-    marks: list[tuple[int, str]] = []
-    term_at = _last(_has("periods", "term"), before)
-    if term_at >= 0:
-        marks.append((term_at, scope.term))
-    cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
-    if cmp_:
-        y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
-        marks.append((cmp_.start(), f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
-    offset = max(0, pos - _WINDOW)
-    for m in _YEAR_IN.finditer(before):
-        if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
-            marks.append((m.start(), m.group(1)))
-    yoy = _last(_has("periods", "vs_last_year"), before) if growth else -1
-    if yoy >= 0:
-        marks.append((yoy, str(scope.plan_year - 1)))
-    if offset == 0 and any(text.startswith(w) for w in _words("periods", "last_year")):
-        if scope.period != scope.term or scope.term_section:
-            marks.append((0, str(scope.plan_year - 1)))
-    if not marks and scope.carry:
-        marks.append((-1, scope.carry))
-    if not marks:
-        return None
-    period = max(marks)[1]
-    if growth and "-" not in period and (scope.term_section or term_at >= 0):
-        window = before[-12:]
-        if _has("growth", "annual").search(window):
-            return scope.term
-    return period
+    bridge = rules.alternation(words("growth", "bridge"))
+    return re.compile(rf"(?:[，,、]?(?:{bridge}))*[，,、]?(?:分别|均)?")
 
 
 def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> None:
@@ -193,7 +33,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         scope.carry = None
     scope.clause_open = text.rstrip().endswith(("；", ";"))
     if scope.term_section:
-        opened = _YEAR_AT.match(text)
+        opened = YEAR_AT.match(text)
         if opened and int(opened.group(1)) < scope.plan_year:
             scope.carry = opened.group(1)
     qs = find_quantities(text, MAX_PER_SENTENCE + 1)
@@ -208,7 +48,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
             )
         )
-    estimated_at = min((text.find(w) for w in _words("kind", "estimated") if w in text), default=-1)
+    estimated_at = min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
     growth = {
         i: nm.growth_word_before(text, q.start)
         for i, q in enumerate(qs)
@@ -253,7 +93,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             and not _has_verb(name)
         ):
             # 主要工业产品产量继续增加，原煤达到10.9亿吨: 原煤 stands for 原煤产量.
-            head = next((w for w in _words("names", "topic_heads") if w in text[:lead_end]), None)
+            head = next((w for w in words("names", "topic_heads") if w in text[:lead_end]), None)
             name = nm.without_notes(name) + head if head and not name.endswith(head) else name
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]
@@ -321,7 +161,7 @@ def _fact(
     estimated_at: int,
 ) -> Fact:
     anchor = g[0] if g else q.start
-    period, kind = _sentence_period(scope, text, anchor, growth=g is not None)
+    period, kind = sentence_period(scope, text, anchor, growth=g is not None)
     f = Fact(
         name,
         kind,
@@ -339,7 +179,7 @@ def _fact(
     else:
         f.value, f.unit, f.qualifier, f.range = q.value, q.unit, q.qualifier, q.range
         rate = _RATE_NAME.search(f.name) if q.kind == "pct" else None
-        if rate and f.name.endswith(_words("names", "rate_measures")):
+        if rate and f.name.endswith(words("names", "rate_measures")):
             rate = None
         if rate:
             # 经济增长速度预定为8% is a growth, 减少幅度在25%左右 a decrease.
@@ -359,16 +199,16 @@ def _fact(
 
 
 def _has_verb(name: str) -> bool:
-    return any(w in name for w in (*_words("growth", "up"), *_words("growth", "down")))
+    return any(w in name for w in (*words("growth", "up"), *words("growth", "down")))
 
 
 def _growth_name(name: str) -> str:
     """经济 alone is not a measure: 经济增长 is."""
-    return name + "增长" if name in _words("names", "growth_named") else name
+    return name + "增长" if name in words("names", "growth_named") else name
 
 
 def _is_price(name: str) -> bool:
-    return name.endswith(_words("names", "price"))
+    return name.endswith(words("names", "price"))
 
 
 def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: str) -> None:
@@ -379,9 +219,9 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
     pct = q.value * 100 if q.kind == "times" else q.value
     f.growth_pct = round(sign * pct, 6)
     window = text[max(0, g[0] - 12) : g[0] + 2]
-    if _has("growth", "annual").search(window):
+    if has_words("growth", "annual").search(window):
         f.basis = "annual_avg"
-    elif any(w in window for w in _words("growth", "cumulative")) or "-" in f.period or q.kind == "times":
+    elif any(w in window for w in words("growth", "cumulative")) or "-" in f.period or q.kind == "times":
         f.basis = "cumulative"
     else:
         f.basis = "yoy"
@@ -397,9 +237,9 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 def _tidy(name: str) -> str:
     name = name.strip("，、；：,;: ")
-    for adverb in _words("names", "inner_adverbs"):
+    for adverb in words("names", "inner_adverbs"):
         k = name.find(adverb, 2)
-        if k > 0 and name.startswith(_words("growth", "up") + _words("growth", "down"), k + len(adverb)):
+        if k > 0 and name.startswith(words("growth", "up") + words("growth", "down"), k + len(adverb)):
             name = name[:k] + name[k + len(adverb) :]
     return name
 

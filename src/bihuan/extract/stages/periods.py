@@ -1,0 +1,156 @@
+"""The time scope of paragraphs and sentences: which period a quantity belongs to, and whether
+it is done (actual) or aimed at (target)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from bihuan.extract import rules
+from bihuan.extract.segment import Para
+from bihuan.extract.stages.fact import Fact
+from bihuan.extract.types import Check, Role
+
+YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
+_BY_YEAR = re.compile(r"到(\d{4})年")
+_YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
+_COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
+_WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
+
+
+@cache
+def words(table: str, key: str) -> tuple[str, ...]:
+    return rules.words()[table][key]
+
+
+@cache
+def has_words(table: str, key: str) -> re.Pattern[str]:
+    """A regex that finds any word of a word list."""
+    return re.compile(rules.alternation(words(table, key)))
+
+
+@dataclass(slots=True)
+class Scope:
+    """What the paragraphs say about time: the period facts belong to, and whether they are done."""
+
+    plan_year: int
+    role: Role = "review"
+    period: str = ""
+    kind: str = "actual"
+    facts: list[Fact] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    # The section reviews the outgoing term (过去五年): a year named in a sentence holds for
+    # that sentence (and the clauses joined to it by ；) only, not for the paragraph.
+    term_section: bool = False
+    carry: str | None = None  # the year a sentence opened with, until its 。
+    clause_open: bool = False  # the last sentence ended with ；
+
+    @property
+    def term(self) -> str:
+        return f"{self.plan_year - 5}-{self.plan_year - 1}"
+
+    @property
+    def next_five(self) -> str:
+        return f"{self.plan_year}-{self.plan_year + 4}"
+
+
+def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, new_section: bool) -> None:
+    """Update the time scope at a paragraph: its role and any time words it opens with."""
+    p = scope.plan_year
+    head = para.text[:24]
+    scope.carry, scope.clause_open = None, False
+    if new_section or role != scope.role:
+        scope.role = role
+        scope.kind = "actual" if role == "review" else "target"
+        scope.period = str(p - 1) if role == "review" else str(p)
+        scope.term_section = False
+        if role == "review" and ("五年" in head or has_words("periods", "term").search(head)):
+            scope.period = scope.term
+            # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
+            scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
+    if heading_level == 2 and role != "review":
+        scope.period = str(p)
+    year = YEAR_AT.match(para.text)
+    lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
+    if role == "review":
+        if has_words("periods", "term").search(para.text, 0, 12):
+            scope.period = scope.term
+        elif scope.term_section:
+            scope.period = scope.term
+        elif lead_years:
+            scope.period = str(max(lead_years))
+        elif any(para.text.startswith(w) for w in words("periods", "last_year")):
+            scope.period = str(p - 1)
+        return
+    if has_words("periods", "next_five").search(head):
+        scope.period, scope.kind = scope.next_five, "target"
+    elif year and int(year.group(1)) >= p:
+        scope.period, scope.kind = year.group(1), "target"
+    elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
+        scope.period, scope.kind = (year.group(1) if year else str(p - 1)), "actual"
+    elif heading_level:
+        scope.kind = "target"
+
+
+def sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> tuple[str, str]:
+    """Period and kind for a quantity at `pos` of sentence `text` (a growth if `growth`)."""
+    before = text[max(0, pos - _WINDOW) : pos]
+    by = list(_BY_YEAR.finditer(before))
+    if by and int(by[-1].group(1)) > scope.plan_year - 1:
+        return by[-1].group(1), "target"
+    if scope.role == "review" or scope.kind == "actual":
+        period = _review_period(scope, text, before, pos, growth)
+        if period:
+            return period, "actual"
+    else:
+        # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年.
+        marks = [(before.rfind(w), scope.next_five) for w in words("periods", "next_five")]
+        marks += [
+            (m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year
+        ]
+        marks += [(before.rfind(w), str(scope.plan_year)) for w in words("periods", "this_year")]
+        at, period = max(marks)
+        if at >= 0:
+            return period, "target"
+    return scope.period, scope.kind
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` in `text` starts, or -1."""
+    at = -1
+    for m in pattern.finditer(text):
+        at = m.start()
+    return at
+
+
+def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> str | None:
+    """In a review, the time word nearest before the quantity decides its period."""
+    marks: list[tuple[int, str]] = []
+    term_at = _last(has_words("periods", "term"), before)
+    if term_at >= 0:
+        marks.append((term_at, scope.term))
+    cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
+    if cmp_:
+        y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
+        marks.append((cmp_.start(), f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
+    offset = max(0, pos - _WINDOW)
+    for m in _YEAR_IN.finditer(before):
+        if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
+            marks.append((m.start(), m.group(1)))
+    yoy = _last(has_words("periods", "vs_last_year"), before) if growth else -1
+    if yoy >= 0:
+        marks.append((yoy, str(scope.plan_year - 1)))
+    if offset == 0 and any(text.startswith(w) for w in words("periods", "last_year")):
+        if scope.period != scope.term or scope.term_section:
+            marks.append((0, str(scope.plan_year - 1)))
+    if not marks and scope.carry:
+        marks.append((-1, scope.carry))
+    if not marks:
+        return None
+    period = max(marks)[1]
+    if growth and "-" not in period and (scope.term_section or term_at >= 0):
+        window = before[-12:]
+        if has_words("growth", "annual").search(window):
+            return scope.term
+    return period
