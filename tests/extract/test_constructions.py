@@ -41,9 +41,12 @@ REVIEW_ROWS: list[tuple[str, list[Row]]] = [
             ("actual", "2023", "居民消费价格", 1.8, "%", None, None),
         ],
     ),
-    (  # from … to …: the end value, named before the start value
+    (  # from … to …: the start value (the year before) and the end value, named before the start
         "财政收入由8.2亿元增加到9.4亿元。",
-        [("actual", "2023", "财政收入", 9.4, "亿元", None, None)],
+        [
+            ("actual", "2022", "财政收入", 8.2, "亿元", None, None),
+            ("actual", "2023", "财政收入", 9.4, "亿元", None, None),
+        ],
     ),
     (  # 下降到 gives a level, not a change
         "城镇登记失业率下降到3.1%。",

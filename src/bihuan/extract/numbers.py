@@ -95,13 +95,15 @@ def _pattern() -> re.Pattern[str]:
     base = rules.alternation(u.all)
     never = rules.alternation(u.never)
     people = rules.alternation(rules.words()["numbers"]["bare_scale_nouns"])
+    after = rules.alternation(tuple(w for w, _ in _qual_after()))
     dash = r"[－\-~～—至到]"
     return re.compile(
-        rf"(?P<pre>百分之)?(?P<num>{_NUM})"
-        rf"(?:(?P<pct1>%)?{dash}(?:百分之)?(?P<num2>{_NUM}))?"
+        rf"(?:(?P<pre>百分之)|(?P<permille>千分之))?(?P<num>{_NUM})"
+        rf"(?:(?P<pct1>%)?{dash}(?:百分之|千分之)?(?P<num2>{_NUM}))?"
         rf"(?:(?P<pct>%|‰)|(?P<points>个百分点)|(?P<times>倍)"
-        rf"|(?P<more>多|余|来)?(?P<scale>万亿|亿|万)?(?P<more2>多|余)?(?P<unit>{base})"
-        rf"|(?P<bare>万亿|亿|万)(?P<more3>多|余)?(?=(?:以上|左右)?(?:[，。；、,;]|$|{people}))"
+        rf"|(?P<more>多|余|来)?(?P<scale>万亿|亿|万)?(?P<more2>多|余)?(?P<unit>{base})(?![众体落])"
+        rf"|(?P<more0>多|余)?(?P<bare>万亿|亿|万)(?P<more3>多|余)?"
+        rf"(?=(?:{after})?(?:[，。；、,;]|$|{people}))"
         rf"|(?P<never>{never}))?"
     )
 
@@ -163,6 +165,7 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
                 or m.group("never")
                 or m.group("pct")
                 or m.group("pre")
+                or m.group("permille")
                 or m.group("points")
                 or m.group("times")
                 or m.group("pct1")
@@ -178,7 +181,9 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         pre_pct = bool(m.group("pre"))
         kind: QKind
         unit = ""
-        if m.group("pct") or pre_pct or m.group("pct1"):
+        if m.group("permille"):
+            kind, unit = "pct", "‰"
+        elif m.group("pct") or pre_pct or m.group("pct1"):
             kind, unit = "pct", m.group("pct") or "%"
         elif m.group("points"):
             kind, unit = "points", "个百分点"
@@ -206,7 +211,7 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             if hi is None or hi <= value:
                 continue
             rng, qual = (value, hi), "range"
-        if m.group("more") or m.group("more2") or m.group("more3"):
+        if m.group("more") or m.group("more0") or m.group("more2") or m.group("more3"):
             qual = "at_least"
         tail = sentence[e : e + 8]
         for word, q in _qual_after():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
+from typing import NamedTuple
 
 from bihuan.extract import rules
 from bihuan.extract.numbers import Quantity, find_quantities
@@ -18,13 +20,41 @@ _RATE_NAME = re.compile(
 )
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
+# A rate word alone (涨幅仍然高达21.7%) names the measure last named, with this rate.
+_RATE_ONLY = re.compile(r"^(?:涨幅|增幅|降幅|增速|增长幅度|上涨幅度|下降幅度|增长速度)$")
+_RATE_SUFFIX = re.compile(r"(?:上涨|增长|下降)?(?:幅度|速度)$|(?:涨幅|增幅|降幅|增速)$")
+_CARRY_REACH = 300  # how far back (characters) a later sentence's rate word may take its measure
 
 
 @cache
 def _bridge() -> re.Pattern[str]:
-    """What may stand between a value and the growth that belongs to it."""
+    """What may stand between a value and the growth that belongs to it: comparison and price
+    clauses, a short note in brackets (312亿元（含开发区）、增长5.9%), and the words that say the
+    growth is a yearly average or a sum (累计完成1200亿元，年均增长9.5%)."""
+    bridge = rules.alternation(
+        words("growth", "bridge") + words("growth", "annual") + words("growth", "cumulative")
+    )
+    return re.compile(rf"(?:[（(][^（）()]{{0,12}}[）)]|[，,、]?(?:{bridge}))*[，,、]?(?:分别|均)?")
+
+
+@cache
+def _value_after_growth() -> re.Pattern[str]:
+    """What may stand between a growth and the level it brought the measure to (比上年增长8.1%，
+    达到15.2万亿元): one statement, one fact."""
     bridge = rules.alternation(words("growth", "bridge"))
-    return re.compile(rf"(?:[，,、]?(?:{bridge}))*[，,、]?(?:分别|均)?")
+    verbs = rules.alternation(words("growth", "value_verbs"))
+    return re.compile(rf"[，,、]?(?:{bridge}|{verbs})*")
+
+
+@cache
+def _from_to() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """由2017年的74.3亿元增至2021年的105.0亿元: what stands before the start value and between
+    the two values. The years, when written, are the periods of the two values."""
+    to = rules.alternation(words("fromto", "to"))
+    year = r"(?:(?P<year>\d{4})年(?:底|末)?|(?P<last>上年|去年|上一年)|(?P<planned>原定|原计划))?的?"
+    start = re.compile(rf"(?:由|从){year}(?:平均每年|年均)?$")
+    between = re.compile(rf"(?:的水平)?[，,]?(?:{to})了?{year}")
+    return start, between
 
 
 def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> None:
@@ -48,9 +78,14 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
             )
         )
+    memo = _memo(scope)
     estimated_at = min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
+    if estimated_at >= 0 and any(w in text[estimated_at:] for w in words("kind", "estimated_onward")):
+        memo.estimated_section = section  # （预计数，下同）: the figures after it are estimates too
+    elif memo.estimated_section is not None and memo.estimated_section == section:
+        estimated_at = 0
     growth = {
-        i: nm.growth_word_before(text, q.start)
+        i: (q.start, False) if q.unit == "番" else nm.growth_word_before(text, q.start)
         for i, q in enumerate(qs)
         if q.kind in ("pct", "times", "points")
     }
@@ -60,15 +95,18 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             if _LIST_SEP.match(text[qs[i - 1].end : q.start]) and qs[i - 1].kind == q.kind:
                 growth[i] = growth[i - 1]
     modifier = _modifiers(text, qs)
-    used: set[int] = set()
+    spans = _from_to_spans(text, qs, growth)
+    used: set[int] = {k - 1 for k in spans}
     last_name = ""
+    prev: Fact | None = None  # the last fact of this sentence, and the quantity it ended at
+    prev_q = -1
     floor = 0  # end of the last quantity that was not a modifier
     i = 0
     while i < len(qs):
         q = qs[i]
         if i and not modifier[i - 1]:
             floor = qs[i - 1].end
-        if i in used or modifier[i] or (q.kind == "times" and not growth.get(i)):
+        if i in used or (modifier[i] and i not in spans) or (q.kind == "times" and not growth.get(i)):
             i += 1
             continue
         g = growth.get(i)
@@ -80,25 +118,23 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 break
             group.append(nxt)
         lead_end = g[0] if g else q.start
-        if i and modifier[i - 1] and qs[i - 1].start and text[qs[i - 1].start - 1] in "由从":
+        span = spans.get(i)
+        if span:
             # 进出口总额由1655亿美元增加到3251亿美元: the name stands before the starting value.
-            lead_end = qs[i - 1].start - 1
+            lead_end, floor = span.at, min(floor, qs[i - 1].start)
+            if i > 1 and not modifier[i - 2]:
+                floor = qs[i - 2].end
+            elif i < 2:
+                floor = 0
         name, dropped = nm.name_before(text, lead_end, floor, reach_back=g is not None)
+        name = _listed_item(name)
         if nm.is_filler(name):
             name = ""
-        elif (
-            len(nm.without_notes(name)) <= 2
-            and q.kind == "amount"
-            and q.unit not in rules.units().money
-            and not _has_verb(name)
-        ):
-            # 主要工业产品产量继续增加，原煤达到10.9亿吨: 原煤 stands for 原煤产量.
-            head = next((w for w in words("names", "topic_heads") if w in text[:lead_end]), None)
-            name = nm.without_notes(name) + head if head and not name.endswith(head) else name
+        people = q.unit in ("万", "亿") and not q.chinese
         if not g and q.kind == "amount":
             verb_text = text[max(floor, lead_end - 8) : lead_end]
             inv = nm.invest_name(text, q.end, verb_text)
-            after = nm.name_after(text, q.end)
+            after = nm.name_after(text, q.end, people=people and not name)
             if inv:
                 name = inv
             elif (
@@ -110,6 +146,15 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         if nm.is_generic(name):
             # 新增市场主体6300户，总数突破4.5万户: the total of the subject before it, else nothing.
             name = nm.topic(last_name) + name if last_name else ""
+        if _RATE_ONLY.match(name):
+            name = _rate_of_last(scope, start, name, last_name)
+        if not name and not last_name:
+            # 原油产量继续增长，达到1.42亿吨; 粮食产量，受旱灾影响，仍达到52万吨: the subject of an
+            # earlier clause of the sentence carries over clauses that name nothing.
+            name = nm.clause_subject(text, lead_end)
+        elif name and nm.is_change(name) and last_name:
+            # 投入达3200亿元，比上一个五年增加1710亿元: the change of the measure just named.
+            name = last_name + nm.is_change(name)
         distributed = (
             "分别" in text[floor : lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
         )
@@ -121,11 +166,33 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 Check("list_length", False, f"“{name}”列出{len(subjects)}项，却给出{len(group)}个数值", ())
             )
             subjects = [name] * len(group)
-        facts: list[Fact] = []
+        subjects = [_topical(text, lead_end, s, q) for s in subjects]
         if len(subjects) > 1 and len(group) == 1:
             group = group * len(subjects)
+        if (
+            prev is not None
+            and len(group) == 1
+            and not g
+            and q.kind == "amount"
+            and not name
+            and _merges_value(scope, text, prev, qs[prev_q], q)
+        ):
+            # 比上年增长8.1%，达到15.2万亿元: the level the growth reached, one fact.
+            prev.value, prev.unit, prev.qualifier = q.value, q.unit, q.qualifier
+            prev.end = start + q.end
+            used.add(i)
+            prev_q = i
+            i += 1
+            continue
+        facts: list[Fact] = []
         for subj, k in zip(subjects, group, strict=False):
             facts.append(_fact(scope, text, start, qs[k], growth.get(k), subj, section, estimated_at))
+        if span:
+            if span.end_year:
+                facts[0].period = span.end_year
+                facts[0].kind = "target" if int(span.end_year) >= scope.plan_year else "actual"
+            first = _start_fact(scope, text, start, qs[i - 1], facts[0], span, subjects[0], section, estimated_at)
+            facts.insert(0, first)
         used.update(group)
         # Growths after the values: "分别达19610元、33025元，增长10%、8.5%" or "130亿元、增长22.6%".
         j = group[-1] + 1
@@ -134,18 +201,25 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             while gl[-1] + 1 < len(qs) and growth.get(gl[-1] + 1) == growth.get(j):
                 gl.append(gl[-1] + 1)
             gap = text[qs[group[-1]].end : growth[j][0]]  # type: ignore[index]
-            if _bridge().fullmatch(gap) and len(gl) in (
-                1,
-                len(facts),
+            own = [f for f in (facts[1:] if span else facts) if f.value is not None and f.growth_pct is None]
+            if (
+                _bridge().fullmatch(gap)
+                and len(gl) in (1, len(own))
+                and all(
+                    sentence_period(scope, text, growth[j][0], growth=True)[0] == f.period  # type: ignore[index]
+                    for f in own
+                )
             ):
-                for n, f in enumerate(facts):
+                for n, f in enumerate(own):
                     _add_growth(scope, f, qs[gl[min(n, len(gl) - 1)]], growth[j], text)  # type: ignore[arg-type]
                     f.end = start + qs[gl[-1]].end
                 used.update(gl)
         for f in facts:
-            if len(f.name) > 1:  # one character (只有849天) names nothing
+            if len(f.name) > 1 and _is_new(memo, scope, f):  # one character (只有849天) names nothing
                 scope.facts.append(f)
                 last_name = f.name
+        if facts:
+            prev, prev_q = facts[-1], max(used)
         i += 1
     return
 
@@ -236,7 +310,7 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 
 def _tidy(name: str) -> str:
-    name = name.strip("，、；：,;: ")
+    name = nm.without_compare(name.strip("，、；：,;: "))
     for adverb in words("names", "inner_adverbs"):
         k = name.find(adverb, 2)
         if k > 0 and name.startswith(words("growth", "up") + words("growth", "down"), k + len(adverb)):
@@ -262,3 +336,126 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
             ):
                 out[i] = True
     return out
+
+
+class _Span(NamedTuple):
+    """A change from a start value to an end value (由A增至B): where 由 stands, and the start's
+    period as written: a year, 上年, 原定 (the former target), or nothing."""
+
+    at: int
+    start_year: str | None
+    end_year: str | None
+    how: str
+
+
+def _from_to_spans(text: str, qs: list[Quantity], growth: dict[int, tuple[int, bool] | None]) -> dict[int, _Span]:
+    """The end quantities of 由A增至B changes, by index, with how their start is written."""
+    before, between = _from_to()
+    out: dict[int, _Span] = {}
+    for i in range(1, len(qs)):
+        a, b = qs[i - 1], qs[i]
+        if a.kind != b.kind or a.kind == "times" or growth.get(i - 1) or growth.get(i) or (i - 1) in out:
+            continue
+        mid = between.fullmatch(text, a.end, b.start)
+        if mid is None:
+            continue
+        head = before.search(text, max(0, a.start - 16), a.start)
+        if head is None:
+            continue
+        how = "year" if head.group("year") else "last" if head.group("last") else ""
+        how = "planned" if head.group("planned") else how
+        out[i] = _Span(head.start(), head.group("year"), mid.group("year"), how)
+    return out
+
+
+def _start_fact(
+    scope: Scope, text: str, start: int, q: Quantity, end: Fact, span: _Span, name: str, section: str | None,
+    estimated_at: int,
+) -> Fact:
+    """The start of 由A增至B: a year written before it is its period; 原定 makes it the former
+    target of the same period; else it is the level just before the period of the end value."""
+    f = _fact(scope, text, start, q, None, name, section, estimated_at)
+    f.start = start + span.at
+    if span.how == "planned":
+        f.period, f.kind = end.period, end.kind
+        return f
+    if span.start_year:
+        f.period = span.start_year
+    else:
+        first = end.period.split("-")[0]
+        f.period = str(int(first) - 1) if first.isdigit() else end.period
+    f.kind = "actual"
+    return f
+
+
+class _Memo(threading.local):
+    """What one report's reading remembers between sentences besides its Scope: the facts
+    already read (a fact said twice is one indicator) and the section whose figures a
+    （预计数，下同） note made estimates. Tied to one Scope and rebuilt when another comes."""
+
+    scope: int = -1
+    count: int = 0
+    keys: set[tuple[object, ...]]
+    estimated_section: str | None = None
+
+
+_MEMO = _Memo()
+
+
+def _key(f: Fact) -> tuple[object, ...]:
+    return (f.name, f.kind, f.period, f.value, f.unit, f.growth_pct, f.basis, f.qualifier, f.growth_qualifier, f.range)
+
+
+def _memo(scope: Scope) -> _Memo:
+    if _MEMO.scope != id(scope) or _MEMO.count != len(scope.facts):
+        _MEMO.scope, _MEMO.count = id(scope), len(scope.facts)
+        _MEMO.keys = {_key(f) for f in scope.facts}
+        _MEMO.estimated_section = None
+    return _MEMO
+
+
+def _is_new(memo: _Memo, scope: Scope, f: Fact) -> bool:
+    """False for a fact the report already stated: same name, kind, period and numbers."""
+    key = _key(f)
+    if key in memo.keys:
+        return False
+    memo.keys.add(key)
+    memo.count = len(scope.facts) + 1
+    return True
+
+
+def _listed_item(name: str) -> str:
+    """主要生产能力有煤炭: in a list under a topic, the item is the name (the topic's head is
+    added by `_topical`)."""
+    k = name.rfind("有")
+    if 0 < k and 1 <= len(name) - k - 1 <= 3 and any(h in name[:k] for h in words("names", "topic_heads")):
+        return name[k + 1 :]
+    return name
+
+
+def _topical(text: str, lead_end: int, name: str, q: Quantity) -> str:
+    """主要工业产品产量继续增加，原煤达到10.9亿吨: a short product name stands for the topic's
+    measure (原煤产量); a note on it (化肥（折纯）) is dropped."""
+    bare = nm.without_notes(name)
+    if not bare or len(bare) > 2 or q.kind != "amount" or q.unit in rules.units().money or _has_verb(name):
+        return name
+    head = max(((text.rfind(w, 0, lead_end), w) for w in words("names", "topic_heads")), default=(-1, ""))
+    return bare + head[1] if head[0] >= 0 and not bare.endswith(head[1]) else name
+
+
+def _rate_of_last(scope: Scope, start: int, name: str, last_name: str) -> str:
+    """涨幅仍然高达21.7%: the rate of the measure named last (in this sentence, or just before)."""
+    base = last_name
+    if not base and scope.facts and start - scope.facts[-1].end <= _CARRY_REACH:
+        base = scope.facts[-1].name
+    base = _RATE_SUFFIX.sub("", base)
+    return base + name if base else name
+
+
+def _merges_value(scope: Scope, text: str, prev: Fact, pq: Quantity, q: Quantity) -> bool:
+    """A level written after a yearly growth of the same measure and time is that growth's level."""
+    if prev.value is not None or prev.growth_pct is None or prev.basis != "yoy" or q.range:
+        return False
+    if not _value_after_growth().fullmatch(text, pq.end, q.start):
+        return False
+    return sentence_period(scope, text, q.start) == (prev.period, prev.kind)

@@ -13,7 +13,9 @@ _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
 )
-_COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年)(?:相比|同期)?")
+_COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年|上一个五年|上个五年)(?:相比|同期)?")
+# A due date written at the end of a name (人口到2030年要控制在…): a time, not the measure.
+_DUE = r"(?:到|至|截至)?\d{4}年(?:底|末)?"
 
 
 @cache
@@ -79,14 +81,30 @@ def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # Possessive: a run of tail words is read one way only. With backtracking, a word that can be
     # split two ways (or sits in two lists: 突破) made a run of 20 of them before a stray character
     # take seconds, doubling with each (found by benchmarks/fuzz_extract.py).
-    return re.compile(rf"(?:{_COMPARE.pattern}|{words})++$"), re.compile(rules.alternation(lists["tail"]))
+    return re.compile(rf"(?:{_COMPARE.pattern}|{_DUE}|{words})++$"), re.compile(rules.alternation(lists["tail"]))
+
+
+@cache
+def _lead_one() -> re.Pattern[str]:
+    lists = _lists()
+    words = rules.alternation((*lists["region"], *lists["noise"]))
+    return re.compile(rf"{_PERIOD_PREFIX.pattern.replace('^', '')}|{words}")
 
 
 def clean_lead(text: str) -> str:
-    """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 …"""
+    """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 … A verb
+    that leaves only another verb is the name's own (完成投资 stays: 投资 alone names nothing)."""
     m = _lead_re().match(text)
     if m and m.end() < len(text):
-        text = text[m.end() :]
+        if is_only_verbs(text[m.end() :]):
+            at = 0
+            while (one := _lead_one().match(text, at)) and one.end() < len(text):
+                if is_only_verbs(text[one.end() :]):
+                    break
+                at = one.end()
+            text = text[at:]
+        else:
+            text = text[m.end() :]
     return text.strip("的、和及与 ")
 
 
@@ -151,17 +169,21 @@ def name_before(sentence: str, start: int, floor: int, reach_back: bool = False)
     return clean_lead(tail), dropped
 
 
-def name_after(sentence: str, end: int) -> str:
-    """The object named after a quantity: 52所[学校改造提升工程]."""
+def name_after(sentence: str, end: int, people: bool = False) -> str:
+    """The object named after a quantity: 52所[学校改造提升工程]. With `people` (a bare 万 that
+    counts people) what they did is part of the name: 600万下岗职工[实现了再就业]."""
     lists = _lists()
     seg = sentence[end:]
     m = re.search(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])", seg)
     if m:
         seg = seg[: m.start()]
-    for w in lists["stops"]:
-        k = seg.find(w, 1)
-        if k > 0:
-            seg = seg[:k]
+    if people:
+        seg = seg.replace("了", "")
+    else:
+        for w in lists["stops"]:
+            k = seg.find(w, 1)
+            if k > 0:
+                seg = seg[:k]
     return seg[:24].lstrip("的").strip()
 
 
@@ -240,3 +262,50 @@ def growth_word_before(sentence: str, start: int) -> tuple[int, bool] | None:
 def _growth_re() -> re.Pattern[str]:
     growth = rules.alternation(_lists()["growth"])
     return re.compile(rf"({growth})(?:了|均|分别|为|达|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$")
+
+
+def starts_with_verb(sentence: str, at: int) -> bool:
+    """A verb, adverb or particle starts at `at` (the words that end an object name)."""
+    return sentence.startswith(_after_stops(), at)
+
+
+@cache
+def _after_stops() -> tuple[str, ...]:
+    lists = _lists()
+    return (*lists["stops"], *lists["action"], *rules.words()["names"]["after_stops"])
+
+
+def is_change(name: str) -> str:
+    """比上一个五年增加 → 增加: a name that is only a change (and what it is compared with) names
+    the change of the measure before it. Empty when the name is more than that."""
+    bare = _COMPARE.sub("", name)
+    return bare if bare in _lists()["growth"] else ""
+
+
+def without_compare(name: str) -> str:
+    """城镇居民储蓄存款比上年增加 → 城镇居民储蓄存款增加: what a change is compared with is no
+    part of the measure's name."""
+    return _COMPARE.sub("", name) if len(name) > 6 else name
+
+
+def clause_subject(sentence: str, end: int) -> str:
+    """The subject of the nearest earlier clause (before `end`) that has one: the words before
+    its predicate (原油产量[继续增长]，达到1.42亿吨). Clauses that only insert a circumstance
+    (受旱灾影响, 由于…) are passed over; a clause with a number stops the search."""
+    w = rules.words()["names"]
+    clauses = re.split(r"[，,；;：:]", sentence[max(0, end - 80) : end])[:-1]
+    for n, clause in reversed(list(enumerate(clauses))[-3:]):
+        clause = clause.strip()
+        if _DIGIT.search(clause) or not clause:
+            return ""
+        if clause.startswith(w["inserts"]) or is_filler(clean_lead(clause)):
+            continue
+        cut = min((k for k in (clause.find(p, 2) for p in w["predicate"]) if k > 0), default=-1)
+        if cut < 0 and n == 0 and end <= 80 and len(clause) <= 12:
+            # 粮食产量，受旱灾影响，仍达到52万吨: a sentence may open with its topic alone.
+            cut = -1 if any(v in clause for v in (*_lists()["action"], *w["not_topic"])) else len(clause)
+        if cut < 0 or clean_lead(clause).startswith(_after_stops()):
+            return ""
+        subject, _ = clean_tail(clean_lead(clause[:cut]))
+        return subject if len(subject) >= 2 and not is_only_verbs(subject) else ""
+    return ""
