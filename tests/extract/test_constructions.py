@@ -158,7 +158,7 @@ PLAN_ROWS: list[tuple[str, list[Row]]] = [
         "经济增长预期为6%左右，物价涨幅控制在3%以内，全社会固定资产投资增长10%或者更多一些。",
         [
             ("target", "2024", "经济增长", None, None, 6.0, "about"),
-            ("target", "2024", "物价", 3.0, "%", None, "at_most"),
+            ("target", "2024", "物价涨幅", 3.0, "%", None, "at_most"),
             ("target", "2024", "全社会固定资产投资", None, None, 10.0, "at_least"),
         ],
     ),

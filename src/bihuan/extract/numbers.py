@@ -227,7 +227,22 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         found.append(Quantity(s, e, value, unit, kind, qual, rng, chinese))
         if len(found) >= limit:
             break
+    if "番" in sentence:
+        found = sorted(found + _doublings(sentence), key=lambda q: q.start)[:limit]
     return found
+
+
+_DOUBLING = re.compile(r"翻了?(?:([一两二三四])番|番)")
+
+
+def _doublings(sentence: str) -> list[Quantity]:
+    """翻两番 is a growth to four times (+300%), 翻一番 (翻番) to twice (+100%): a quantity of
+    kind `times` in 倍 less one, with the unit 番 so the reader knows its growth word is 翻."""
+    out = []
+    for m in _DOUBLING.finditer(sentence):
+        n = _CN_DIGITS[m.group(1)] if m.group(1) else 1
+        out.append(Quantity(m.start(), m.end(), float(2**n - 1), "番", "times", None, None, True))
+    return out
 
 
 def _age(sentence: str, m: re.Match[str]) -> bool:

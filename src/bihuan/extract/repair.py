@@ -34,7 +34,12 @@ _LEVEL1 = re.compile(r"[一二三四五六七八九十]{1,3}、")
 _TERMINAL = re.compile(r"[。！？：；!?;:][”’」』）)\"']?$")
 _SPACED = re.compile(r"^(?:[\u4e00-\u9fff] +){1,}[\u4e00-\u9fff]$")
 _BLOCK = re.compile(r"^(?:[（(](?:摘要|节选|全文)[）)]|政府工作报告|——.*|--.*)$")
-_SPACE_RUN = re.compile(r" +")
+# Spaces, and zero-width characters (U+200B…U+200D, U+2060, U+FEFF) that web pages leave inside
+# words and numbers (3\u200b12.5亿元): dropped, so the number reads as one.
+_SPACE_RUN = re.compile(r"[ \u200b\u200c\u200d\u2060\ufeff]+")
+# A number broken by a line break (31 / 2.5亿元): a number never spans two paragraphs.
+_NUMBER_END = re.compile(r"[\u4e00-\u9fff]\d[\d.,]*$")
+_NUMBER_GOES_ON = re.compile(r"^(?:\d|\.\d)(?!\d{0,1}[.、](?!\d))")
 _LINE = re.compile(r"[^\n]+")
 # A middle dot between digits is a decimal point in some printed reports (14·1%).
 _DOT_DECIMAL = re.compile(r"(?<=\d) ?[·・•∙] ?(?=\d)")
@@ -81,7 +86,7 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SPACE_RUN.finditer(raw, start, end):
         a, b = m.start(), m.end()
         left, right = raw[a - 1] if a > start else "", raw[b] if b < end else ""
-        if left.isascii() and left.isalpha() and right.isascii() and right.isalpha():
+        if left.isascii() and left.isalpha() and right.isascii() and right.isalpha() and " " in raw[a:b]:
             continue
         cuts.append((a, b))
     for a, b in sorted(cuts):
@@ -157,6 +162,8 @@ def repair(source: str) -> Repaired:
 def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
     """Whether a paragraph ends between the paragraph so far (first line `para`, last line
     `last`, `punct` if it has sentence punctuation) and the next line."""
+    if _NUMBER_END.search(last) and _NUMBER_GOES_ON.match(nxt) and not blank:
+        return False
     if not layout:
         return True
     prev_full = _width(last) >= full

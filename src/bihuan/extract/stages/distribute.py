@@ -3,21 +3,71 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from bihuan.extract import rules
 
 _SPLIT = re.compile(r"、|和|及|与|以及")
+# 甲区、乙区、丙区三个开发区…: a count of the listed items, in apposition to the list.
+_COLLECTIVE = re.compile(r"^(?:这|等)?[两二三四五六七八九十\d]{1,3}(?:个|家|所|项|座|条|类|大|地)?")
+
+
+@cache
+def _pairs() -> dict[str, tuple[str, ...]]:
+    """城乡 → 城镇, 农村: words that name two things at once (words.toml [pairs])."""
+    return {k: v for k, v in rules.words().get("pairs", {}).items()}
+
+
+def _without_collective(head: str, items: list[str]) -> str:
+    """三个开发区工业产值 → 工业产值: drop the count of the list and its noun, which ends with the
+    last character the listed items share (区), or is one of the short group words (地, 大)."""
+    m = _COLLECTIVE.match(head)
+    if not m or not m.group():
+        return head
+    tail = items[-1][-1:]
+    if tail and all(s.endswith(tail) for s in items):
+        k = head.find(tail, m.end())
+        if 0 <= k <= m.end() + 5:
+            return head[k + 1 :] or head
+    return head[m.end() :] or head
+
+
+def split_pair(name: str, count: int) -> list[str]:
+    """城乡居民人均可支配收入 with two values → [城镇居民…, 农村居民…]."""
+    if count != 2:
+        return [name]
+    for word, parts in _pairs().items():
+        k = name.find(word)
+        if 0 <= k <= 4 and len(parts) == 2:
+            return [name[:k] + p + name[k + len(word) :] for p in parts]
+    return [name]
 
 
 def split_subjects(name: str, count: int) -> list[str]:
     """农村和城镇常住居民人均可支配收入 → [农村常住居民人均可支配收入, 城镇常住居民人均可支配收入].
 
     Items are split on 、/和/及; when the earlier items are short modifiers of the last one's
-    head noun, the head is shared out. Returns [name] when the name does not split."""
+    head noun, the head is shared out (less a count of the items: 甲区、乙区三个开发区产值).
+    A name with 城乡 (or another pair word) and two values splits into its two parts.
+    Returns [name] when the name does not split."""
     items = [s for s in _SPLIT.split(name) if s]
-    if len(items) < 2 or (count > 1 and len(items) != count):
+    if len(items) < 2:
+        return split_pair(name, count)
+    if count > 1 and len(items) != count:
         return [name]
     first = len(items[0])
     last = items[-1]
-    if all(len(s) <= 3 for s in items[:-1]) and len(last) > first + 1:
-        head = last[first:]
-        return [s + head for s in items[:-1]] + [last]
+    count_at = _COUNT_IN.search(last)
+    if count_at and count_at.start() > 0:
+        # 汽车零部件、新材料两个产业集群产值: the list ends where its count starts.
+        own = last[: count_at.start()]
+        head = _without_collective(last[count_at.start() :], [*items[:-1], own])
+        return [s + head for s in items[:-1]] + [own + head]
+    if all(len(s) <= 3 for s in items[:-1]) and len(_NOTE.sub("", last)) > first + 1:
+        head = _without_collective(last[first:], items[:-1] + [last[:first]])
+        return [s + head for s in items[:-1]] + [last[:first] + head]
     return items
+
+
+_NOTE = re.compile(r"[（(][^（）()]{1,6}[）)]")
+_COUNT_IN = re.compile(r"[两二三四五六七八九十]{1,2}(?:个|家|所|项|座|条|类|大)")

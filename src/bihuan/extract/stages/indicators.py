@@ -245,7 +245,8 @@ def _fact(
         text.strip(),
         section=section,
     )
-    f.estimated = 0 <= estimated_at < q.start
+    # 预计 before the figure, or a note right after it (152亿元（预计数）), makes it an estimate.
+    f.estimated = 0 <= estimated_at < q.start or text.startswith(("（预计", "(预计"), q.end)
     if g:
         _add_growth(scope, f, q, g, text)
     elif q.kind == "points":
@@ -258,7 +259,10 @@ def _fact(
         if rate:
             # 经济增长速度预定为8% is a growth, 减少幅度在25%左右 a decrease.
             sign = -1.0 if rate.group("down") else 1.0
-            f.name = _growth_name(f.name[: rate.start()]) or f.name
+            measure = f.name[: rate.start()]
+            # A price's rate keeps its word (物价涨幅 3%): the rate is the measure's level.
+            word = (rate.group("up") or rate.group("down")) if _is_price(measure) else ""
+            f.name = (_growth_name(measure) + word) or f.name
             f.growth_pct, f.basis, f.value, f.unit = sign * q.value, "yoy", None, None
             if q.range:
                 f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (-q.range[1], -q.range[0])
@@ -269,6 +273,8 @@ def _fact(
         # Prices rise by a level: 零售物价上涨2.9% is 物价涨幅 2.9%.
         f.value, f.unit, f.growth_pct, f.basis = f.growth_pct, "%", None, None
         f.qualifier, f.growth_qualifier = f.qualifier or f.growth_qualifier, None
+        if g:
+            f.name += next((w for w in ("涨幅", "增幅", "降幅") if text.startswith(w, g[0])), "")
     return f
 
 
@@ -318,6 +324,16 @@ def _tidy(name: str) -> str:
     return name
 
 
+def _paired(first: str, second: str) -> bool:
+    """Units of one group counted two ways, written back to back (户 then 人)."""
+    return any(first.endswith(a) and second.endswith(b) for a, b in _unit_pairs())
+
+
+@cache
+def _unit_pairs() -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(p.split("+", 1)) for p in words("numbers", "paired_units"))  # type: ignore[misc]
+
+
 def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
     """A quantity that only describes a noun: 80个[2000万元以上]项目, [四个]优势产业产值达到500亿元."""
     out = [False] * len(qs)
@@ -325,10 +341,13 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
         if q.kind != "amount":
             continue
         if i and qs[i - 1].end == q.start and qs[i - 1].kind == "amount":
-            out[i] = True
+            # 2.3万户5.6万人: households then people, the same group counted twice, two facts.
+            out[i] = not _paired(qs[i - 1].unit, q.unit)
             continue
         if i + 1 < len(qs) and qs[i + 1].kind == "amount":
             between = text[q.end : qs[i + 1].start]
+            if not between and _paired(q.unit, qs[i + 1].unit):
+                continue
             if (
                 between
                 and not re.search(r"[，,；;。：:、]|[和及与]$", between)
@@ -402,8 +421,13 @@ class _Memo(threading.local):
 _MEMO = _Memo()
 
 
-def _key(f: Fact) -> tuple[object, ...]:
-    return (f.name, f.kind, f.period, f.value, f.unit, f.growth_pct, f.basis, f.qualifier, f.growth_qualifier, f.range)
+def _key(f: Fact, value: bool = True, growth: bool = True) -> tuple[object, ...]:
+    """What makes a fact the same fact: its name, kind, period and numbers (the value's or the
+    growth's only, when asked)."""
+    numbers = (f.value, f.unit, f.qualifier, f.range) if value else (None, None, f.growth_qualifier, None)
+    if not growth:
+        return (f.name, f.kind, f.period, *numbers, None, None, None)
+    return (f.name, f.kind, f.period, *numbers, f.growth_pct, f.basis, f.growth_qualifier if value else None)
 
 
 def _memo(scope: Scope) -> _Memo:
@@ -420,6 +444,10 @@ def _is_new(memo: _Memo, scope: Scope, f: Fact) -> bool:
     if key in memo.keys:
         return False
     memo.keys.add(key)
+    if f.value is not None and f.growth_pct is not None:
+        # 达到152亿元，增长5.1%, said again later as 达到152亿元: the later one says nothing new.
+        memo.keys.add(_key(f, value=False))
+        memo.keys.add(_key(f, growth=False))
     memo.count = len(scope.facts) + 1
     return True
 
