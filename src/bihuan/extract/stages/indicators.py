@@ -16,7 +16,8 @@ from bihuan.extract.stages.periods import YEAR_AT, Scope, has_words, sentence_pe
 from bihuan.extract.types import Check
 
 _RATE_NAME = re.compile(
-    r"(?:(?P<up>增长速度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))(?:要|为|在|是|预定|预期)*$"
+    r"(?:(?P<up>增长速度|增长幅度|上涨幅度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))"
+    r"(?:要|为|在|是|预定|预期)*$"
 )
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
@@ -145,7 +146,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 name = after
         if nm.is_generic(name):
             # 新增市场主体6300户，总数突破4.5万户: the total of the subject before it, else nothing.
-            name = nm.topic(last_name) + name if last_name else ""
+            # With none, the subject of an earlier clause (乡镇企业保持…，五年间产值增长2倍).
+            subject = nm.topic(last_name) if last_name else nm.clause_subject(text, lead_end)
+            name = subject + name if subject else ""
         if _RATE_ONLY.match(name):
             name = _rate_of_last(scope, start, name, last_name)
         if not name and not last_name:
@@ -273,7 +276,7 @@ def _fact(
         # Prices rise by a level: 零售物价上涨2.9% is 物价涨幅 2.9%.
         f.value, f.unit, f.growth_pct, f.basis = f.growth_pct, "%", None, None
         f.qualifier, f.growth_qualifier = f.qualifier or f.growth_qualifier, None
-        if g:
+        if g and not _RATE_SUFFIX.search(f.name):
             f.name += next((w for w in ("涨幅", "增幅", "降幅") if text.startswith(w, g[0])), "")
     return f
 
@@ -288,7 +291,8 @@ def _growth_name(name: str) -> str:
 
 
 def _is_price(name: str) -> bool:
-    return name.endswith(words("names", "price"))
+    """物价, 居民消费价格, 物价涨幅: a price, or a price's rate."""
+    return _RATE_SUFFIX.sub("", name).endswith(words("names", "price"))
 
 
 def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: str) -> None:
@@ -317,6 +321,8 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 def _tidy(name: str) -> str:
     name = nm.without_compare(name.strip("，、；：,;: "))
+    for head in words("names", "de_heads"):
+        name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
     for adverb in words("names", "inner_adverbs"):
         k = name.find(adverb, 2)
         if k > 0 and name.startswith(words("growth", "up") + words("growth", "down"), k + len(adverb)):
@@ -467,8 +473,12 @@ def _topical(text: str, lead_end: int, name: str, q: Quantity) -> str:
     bare = nm.without_notes(name)
     if not bare or len(bare) > 2 or q.kind != "amount" or q.unit in rules.units().money or _has_verb(name):
         return name
-    head = max(((text.rfind(w, 0, lead_end), w) for w in words("names", "topic_heads")), default=(-1, ""))
-    return bare + head[1] if head[0] >= 0 and not bare.endswith(head[1]) else name
+    # The topic word nearest before, the longer of two that end together (生产能力, not 产能).
+    at, _, head = max(
+        ((k + len(w), len(w), w) for w in words("names", "topic_heads") if (k := text.rfind(w, 0, lead_end)) >= 0),
+        default=(-1, 0, ""),
+    )
+    return bare + head if at >= 0 and not bare.endswith(head) else name
 
 
 def _rate_of_last(scope: Scope, start: int, name: str, last_name: str) -> str:

@@ -9,6 +9,7 @@ from bihuan.extract import rules
 
 _NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
 _DIGIT = re.compile(r"\d")
+_RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
@@ -300,6 +301,9 @@ def clause_subject(sentence: str, end: int) -> str:
             return ""
         if clause.startswith(w["inserts"]) or is_filler(clean_lead(clause)):
             continue
+        whole, _ = clean_tail(clean_lead(clause))
+        if _RATE_END.search(whole):
+            return whole  # 今年经济增长速度的宏观调控目标，定为…: the clause is the rate's name
         cut = min((k for k in (clause.find(p, 2) for p in w["predicate"]) if k > 0), default=-1)
         if cut < 0 and n == 0 and end <= 80 and len(clause) <= 12:
             # 粮食产量，受旱灾影响，仍达到52万吨: a sentence may open with its topic alone.
