@@ -155,6 +155,7 @@ def test_term_review_sentences(sentence: str, expected: list[Row]) -> None:
 
 PLAN_ROWS: list[tuple[str, list[Row]]] = [
     (
+        # a price's rate keeps its word: 物价涨幅 3% is the level of the rate
         "经济增长预期为6%左右，物价涨幅控制在3%以内，全社会固定资产投资增长10%或者更多一些。",
         [
             ("target", "2024", "经济增长", None, None, 6.0, "about"),
@@ -177,3 +178,169 @@ PLAN_ROWS: list[tuple[str, list[Row]]] = [
 @pytest.mark.parametrize(("sentence", "expected"), PLAN_ROWS)
 def test_plan_sentences(sentence: str, expected: list[Row]) -> None:
     assert facts(plan=sentence) == expected
+
+
+# Class 4 of issue 10: one statement, one fact. Sentences the team wrote for each construction.
+STATEMENT_ROWS: list[tuple[str, list[Row]]] = [
+    (  # value, a note in brackets, then the growth: one fact with both
+        "完成地区生产总值312亿元（含开发区）、增长5.9%。",
+        [("actual", "2023", "地区生产总值", 312.0, "亿元", 5.9, None)],
+    ),
+    (  # the growth first, then the level it reached: one fact with both
+        "国内生产总值比上年增长8.1%，达到15.2万亿元。",
+        [("actual", "2023", "国内生产总值", 15.2, "万亿元", 8.1, None)],
+    ),
+    (  # 同口径 (on a like-for-like basis) stands between a value and its growth
+        "一般公共预算收入达到26.4亿元，同口径增长7.2%。",
+        [("actual", "2023", "一般公共预算收入", 26.4, "亿元", 7.2, None)],
+    ),
+    (  # 总量 is the measure's own word here, and 突破 makes the value a floor
+        "全县经济总量突破300亿元，增长6.1%。",
+        [("actual", "2023", "经济总量", 300.0, "亿元", 6.1, "at_least")],
+    ),
+    (  # from … to … with years: a start fact and an end fact, the from-to words out of the name
+        "旅游总收入由2017年的74.3亿元增至2021年的105.0亿元。",
+        [
+            ("actual", "2017", "旅游总收入", 74.3, "亿元", None, None),
+            ("actual", "2021", "旅游总收入", 105.0, "亿元", None, None),
+        ],
+    ),
+    (  # from … to … of a rate, with 上年 for the start: the year before the end's
+        "物价涨幅由上年的6.8%回落到3.1%。",
+        [
+            ("actual", "2022", "物价涨幅", 6.8, "%", None, None),
+            ("actual", "2023", "物价涨幅", 3.1, "%", None, None),
+        ],
+    ),
+    (  # an amount after 比上年增加 is the change, not the level. Convention: the name keeps the
+        # change verb (…增加 / …减少, as 农村贫困人口减少 above), the comparison is dropped.
+        "城镇居民储蓄存款比上年增加12.6亿元。",
+        [("actual", "2023", "城镇居民储蓄存款增加", 12.6, "亿元", None, None)],
+    ),
+    (  # 突破…大关 and 跃上…新台阶: the level or more; 百亿元 is 100 亿元
+        "全县财政收入突破百亿元大关，粮食产量跃上50万吨新台阶。",
+        [
+            ("actual", "2023", "财政收入", 100.0, "亿元", None, "at_least"),
+            ("actual", "2023", "粮食产量", 50.0, "万吨", None, "at_least"),
+        ],
+    ),
+    ("示例县是全省唯一一个获此殊荣的县。", []),  # 唯一一个 is "the only one", not 11
+    (  # 翻一番 is a growth to twice the level: +100%
+        "到2030年实现全县生产总值比2020年翻一番。",
+        [("target", "2030", "生产总值", None, None, 100.0, None)],
+    ),
+    (  # the same fact said twice is one indicator
+        "全县地区生产总值达到152亿元。地区生产总值达到152亿元。",
+        [("actual", "2023", "地区生产总值", 152.0, "亿元", None, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), STATEMENT_ROWS)
+def test_statement_sentences(sentence: str, expected: list[Row]) -> None:
+    assert facts(review=sentence) == expected
+
+
+def test_cumulative_value_with_annual_growth_is_one_fact() -> None:
+    """累计…年均: the sum over the term and its yearly average growth, one fact of the term."""
+    text = f"{HEAD}{TERM_REVIEW}\n五年累计完成固定资产投资1200亿元，年均增长9.5%。\n"
+    (ind,) = extract_text(text).indicators
+    assert (ind.period, ind.name, ind.value, ind.unit, ind.growth_pct, ind.basis) == (
+        "2019-2023",
+        "固定资产投资",
+        1200.0,
+        "亿元",
+        9.5,
+        "annual_avg",
+    )
+
+
+# Class 5 of issue 10: names and units.
+NAME_ROWS: list[tuple[str, list[Row]]] = [
+    (  # after a verb of dividing or opening, the noun after the count is the name
+        "在全县划分1280个基层网格，新开放3个边境口岸。",
+        [
+            ("actual", "2023", "基层网格", 1280.0, "个", None, None),
+            ("actual", "2023", "边境口岸", 3.0, "个", None, None),
+        ],
+    ),
+    (  # the subject carries across an inserted clause, and across a clause of its own predicate
+        "粮食产量，受旱灾影响，仍达到52万吨；原油产量继续增长，达到1.42亿吨。",
+        [
+            ("actual", "2023", "粮食产量", 52.0, "万吨", None, None),
+            ("actual", "2023", "原油产量", 1.42, "亿吨", None, None),
+        ],
+    ),
+    (  # verbs of achieving and 本-words are no part of a name
+        "实现地区生产总值152亿元，完成一般公共预算收入12.1亿元。",
+        [
+            ("actual", "2023", "地区生产总值", 152.0, "亿元", None, None),
+            ("actual", "2023", "一般公共预算收入", 12.1, "亿元", None, None),
+        ],
+    ),
+    (  # measure words of medicine and livestock are units
+        "全年接种疫苗12.6万剂次，报告病例35例，新增奶牛800头只，马匹120匹，骆驼45峰，蜜蜂300群。",
+        [
+            ("actual", "2023", "接种疫苗", 12.6, "万剂次", None, None),
+            ("actual", "2023", "报告病例", 35.0, "例", None, None),
+            ("actual", "2023", "新增奶牛", 800.0, "头只", None, None),
+            ("actual", "2023", "马匹", 120.0, "匹", None, None),
+            ("actual", "2023", "骆驼", 45.0, "峰", None, None),
+            ("actual", "2023", "蜜蜂", 300.0, "群", None, None),
+        ],
+    ),
+    (  # N户M人: one group counted two ways, two facts under one name
+        "帮扶脱贫户2.3万户5.6万人。",
+        [
+            ("actual", "2023", "帮扶脱贫户", 2.3, "万户", None, None),
+            ("actual", "2023", "帮扶脱贫户", 5.6, "万人", None, None),
+        ],
+    ),
+    (  # a 分别 list with a collective count (三个开发区) in apposition: the count is dropped
+        "东区、西区、南区三个开发区工业产值分别增长12%、9%和7%。",
+        [
+            ("actual", "2023", "东区工业产值", None, None, 12.0, None),
+            ("actual", "2023", "西区工业产值", None, None, 9.0, None),
+            ("actual", "2023", "南区工业产值", None, None, 7.0, None),
+        ],
+    ),
+    (  # 城乡 with two values: 城镇 and 农村
+        "城乡居民人均可支配收入分别增长8%和9%。",
+        [
+            ("actual", "2023", "城镇居民人均可支配收入", None, None, 8.0, None),
+            ("actual", "2023", "农村居民人均可支配收入", None, None, 9.0, None),
+        ],
+    ),
+    (  # a number broken by a line break reads as one number
+        "地区生产总值达到31\n2.5亿元。",
+        [("actual", "2023", "地区生产总值", 312.5, "亿元", None, None)],
+    ),
+    (  # … and by a zero-width space
+        "地区生产总值达到3\u200b12.5亿元。",
+        [("actual", "2023", "地区生产总值", 312.5, "亿元", None, None)],
+    ),
+    (  # a rate word alone takes the measure named just before; a price's rate is a level
+        "居民消费价格涨幅预期控制在3%。涨幅实际为2.1%。",
+        [
+            ("actual", "2023", "居民消费价格涨幅", 3.0, "%", None, "at_most"),
+            ("actual", "2023", "居民消费价格涨幅", 2.1, "%", None, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), NAME_ROWS)
+def test_name_sentences(sentence: str, expected: list[Row]) -> None:
+    assert facts(review=sentence) == expected
+
+
+def test_plan_drops_expectation_and_place_words() -> None:
+    assert facts(plan="预期本市地区生产总值增长6%。") == [("target", "2024", "地区生产总值", None, None, 6.0, None)]
+
+
+def test_estimate_note_marks_the_figures_after_it() -> None:
+    """（预计数，下同）: the figure it follows and those after it in the section are estimates."""
+    review = "地区生产总值达到152亿元（预计数，下同），增长5.1%；一般公共预算收入12.1亿元。\n粮食产量52万吨。"
+    text = f"{HEAD}{YEAR_REVIEW}\n{review}\n二、2024年工作安排\n地区生产总值增长6%。\n"
+    got = [(i.name, i.estimated) for i in extract_text(text).indicators]
+    assert got == [("地区生产总值", True), ("一般公共预算收入", True), ("粮食产量", True), ("地区生产总值", False)]
