@@ -335,7 +335,9 @@ def test_name_sentences(sentence: str, expected: list[Row]) -> None:
 
 
 def test_plan_drops_expectation_and_place_words() -> None:
-    assert facts(plan="预期本市地区生产总值增长6%。") == [("target", "2024", "地区生产总值", None, None, 6.0, None)]
+    assert facts(plan="预期本市地区生产总值增长6%。") == [
+        ("target", "2024", "地区生产总值", None, None, 6.0, None)
+    ]
 
 
 def test_estimate_note_marks_the_figures_after_it() -> None:
@@ -343,4 +345,9 @@ def test_estimate_note_marks_the_figures_after_it() -> None:
     review = "地区生产总值达到152亿元（预计数，下同），增长5.1%；一般公共预算收入12.1亿元。\n粮食产量52万吨。"
     text = f"{HEAD}{YEAR_REVIEW}\n{review}\n二、2024年工作安排\n地区生产总值增长6%。\n"
     got = [(i.name, i.estimated) for i in extract_text(text).indicators]
-    assert got == [("地区生产总值", True), ("一般公共预算收入", True), ("粮食产量", True), ("地区生产总值", False)]
+    assert got == [
+        ("地区生产总值", True),
+        ("一般公共预算收入", True),
+        ("粮食产量", True),
+        ("地区生产总值", False),
+    ]

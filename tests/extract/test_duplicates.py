@@ -29,7 +29,9 @@ def test_a_fact_said_again_is_one_indicator() -> None:
         "（一）经济发展\n地区生产总值达到152亿元。全县地区生产总值增长5.1%。新建学校3所。\n"
         "二、2024年工作安排\n地区生产总值增长6%。地区生产总值增长6%左右。\n"
     )
-    got = [(i.kind, i.period, i.name, i.value, i.growth_pct, i.qualifier) for i in extract_text(text).indicators]
+    got = [
+        (i.kind, i.period, i.name, i.value, i.growth_pct, i.qualifier) for i in extract_text(text).indicators
+    ]
     assert got == [
         ("actual", "2023", "地区生产总值", 152.0, 5.1, None),
         ("actual", "2023", "新建学校", 3.0, None, None),

@@ -72,8 +72,11 @@ class Repaired:
         return (s, e)
 
 
+_NARROW = re.compile(r"[^\u2e80-\U0010ffff“”‘’]")  # half-width: below the CJK blocks, less quotes
+
+
 def _width(line: str) -> float:
-    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’" else 1.0 for c in line)
+    return len(line) - 0.5 * len(_NARROW.findall(line))
 
 
 def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:

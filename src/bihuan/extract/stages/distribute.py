@@ -64,7 +64,7 @@ def split_subjects(name: str, count: int) -> list[str]:
         head = _without_collective(last[count_at.start() :], [*items[:-1], own])
         return [s + head for s in items[:-1]] + [own + head]
     if all(len(s) <= 3 for s in items[:-1]) and len(_NOTE.sub("", last)) > first + 1:
-        head = _without_collective(last[first:], items[:-1] + [last[:first]])
+        head = _without_collective(last[first:], [*items[:-1], last[:first]])
         return [s + head for s in items[:-1]] + [last[:first] + head]
     return items
 

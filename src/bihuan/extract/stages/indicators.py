@@ -194,7 +194,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             if span.end_year:
                 facts[0].period = span.end_year
                 facts[0].kind = "target" if int(span.end_year) >= scope.plan_year else "actual"
-            first = _start_fact(scope, text, start, qs[i - 1], facts[0], span, subjects[0], section, estimated_at)
+            first = _start_fact(
+                scope, text, start, qs[i - 1], facts[0], span, subjects[0], section, estimated_at
+            )
             facts.insert(0, first)
         used.update(group)
         # Growths after the values: "分别达19610元、33025元，增长10%、8.5%" or "130亿元、增长22.6%".
@@ -373,7 +375,9 @@ class _Span(NamedTuple):
     how: str
 
 
-def _from_to_spans(text: str, qs: list[Quantity], growth: dict[int, tuple[int, bool] | None]) -> dict[int, _Span]:
+def _from_to_spans(
+    text: str, qs: list[Quantity], growth: dict[int, tuple[int, bool] | None]
+) -> dict[int, _Span]:
     """The end quantities of 由A增至B changes, by index, with how their start is written."""
     before, between = _from_to()
     out: dict[int, _Span] = {}
@@ -394,7 +398,14 @@ def _from_to_spans(text: str, qs: list[Quantity], growth: dict[int, tuple[int, b
 
 
 def _start_fact(
-    scope: Scope, text: str, start: int, q: Quantity, end: Fact, span: _Span, name: str, section: str | None,
+    scope: Scope,
+    text: str,
+    start: int,
+    q: Quantity,
+    end: Fact,
+    span: _Span,
+    name: str,
+    section: str | None,
     estimated_at: int,
 ) -> Fact:
     """The start of 由A增至B: a year written before it is its period; 原定 makes it the former
@@ -475,7 +486,11 @@ def _topical(text: str, lead_end: int, name: str, q: Quantity) -> str:
         return name
     # The topic word nearest before, the longer of two that end together (生产能力, not 产能).
     at, _, head = max(
-        ((k + len(w), len(w), w) for w in words("names", "topic_heads") if (k := text.rfind(w, 0, lead_end)) >= 0),
+        (
+            (k + len(w), len(w), w)
+            for w in words("names", "topic_heads")
+            if (k := text.rfind(w, 0, lead_end)) >= 0
+        ),
         default=(-1, 0, ""),
     )
     return bare + head if at >= 0 and not bare.endswith(head) else name

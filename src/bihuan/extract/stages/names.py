@@ -9,6 +9,7 @@ from bihuan.extract import rules
 
 _NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
 _DIGIT = re.compile(r"\d")
+_VERB_CHAIN = 8  # longer than this, a text is never a chain of verbs alone (加快推进实施)
 _RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
@@ -82,7 +83,9 @@ def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # Possessive: a run of tail words is read one way only. With backtracking, a word that can be
     # split two ways (or sits in two lists: 突破) made a run of 20 of them before a stray character
     # take seconds, doubling with each (found by benchmarks/fuzz_extract.py).
-    return re.compile(rf"(?:{_COMPARE.pattern}|{_DUE}|{words})++$"), re.compile(rules.alternation(lists["tail"]))
+    return re.compile(rf"(?:{_COMPARE.pattern}|{_DUE}|{words})++$"), re.compile(
+        rules.alternation(lists["tail"])
+    )
 
 
 @cache
@@ -97,10 +100,10 @@ def clean_lead(text: str) -> str:
     that leaves only another verb is the name's own (完成投资 stays: 投资 alone names nothing)."""
     m = _lead_re().match(text)
     if m and m.end() < len(text):
-        if is_only_verbs(text[m.end() :]):
+        if len(text) - m.end() <= _VERB_CHAIN and is_only_verbs(text[m.end() :]):
             at = 0
             while (one := _lead_one().match(text, at)) and one.end() < len(text):
-                if is_only_verbs(text[one.end() :]):
+                if len(text) - one.end() <= _VERB_CHAIN and is_only_verbs(text[one.end() :]):
                     break
                 at = one.end()
             text = text[at:]
@@ -200,38 +203,44 @@ def topic(name: str) -> str:
 
 
 def ends_with_action(text: str) -> bool:
-    return any(text.endswith(v) for v in _lists()["action"])
+    return text.endswith(_lists()["action"])
+
+
+@cache
+def _chain_words() -> tuple[tuple[str, ...], ...]:
+    """The words a chain of verbs is made of, in the order they are tried: verbs, then noise, then
+    adverbs, and within each list the longer word first."""
+    lists = _lists()
+    adverbs = (
+        "加快",
+        "全力",
+        "积极",
+        "大力",
+        "着力",
+        "深入",
+        "持续",
+        "稳步",
+        "有序",
+        "高标准",
+        "高质量",
+        "重点",
+        "年内",
+        "再",
+    )
+    return (lists["action"], lists["noise"], adverbs)
 
 
 def is_only_verbs(text: str) -> bool:
     """The text is a chain of action verbs and adverbs (加快推进, 整合投入)."""
-    lists = _lists()
+    groups = _chain_words()
     rest = text
-    changed = True
-    while rest and changed:
-        changed = False
-        for v in (
-            *lists["action"],
-            *lists["noise"],
-            "加快",
-            "全力",
-            "积极",
-            "大力",
-            "着力",
-            "深入",
-            "持续",
-            "稳步",
-            "有序",
-            "高标准",
-            "高质量",
-            "重点",
-            "年内",
-            "再",
-        ):
-            if rest.endswith(v):
-                rest, changed = rest[: -len(v)], True
-                break
-    return not rest
+    while rest:
+        group = next((g for g in groups if rest.endswith(g)), None)
+        if group is None:
+            return False
+        v = next(v for v in group if rest.endswith(v))
+        rest = rest[: -len(v)]
+    return True
 
 
 def invest_name(sentence: str, end: int, verb_text: str) -> str | None:
