@@ -15,6 +15,8 @@ from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.periods import YEAR_AT, Scope, has_words, sentence_period, words
 from bihuan.extract.types import Check
 
+_DIGIT = re.compile(r"\d")
+_OWNER_DE = re.compile(r"(?<=[院委局厅府])的")
 _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长幅度|上涨幅度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))"
     r"(?:要|为|在|是|预定|预期)*$"
@@ -53,7 +55,7 @@ def _from_to() -> tuple[re.Pattern[str], re.Pattern[str]]:
     the two values. The years, when written, are the periods of the two values."""
     to = rules.alternation(words("fromto", "to"))
     year = r"(?:(?P<year>\d{4})年(?:底|末)?|(?P<last>上年|去年|上一年)|(?P<planned>原定|原计划))?的?"
-    start = re.compile(rf"(?:由|从){year}(?:平均每年|年均)?$")
+    start = re.compile(rf"(?:由|从){year}(?P<annual>平均每年|年均)?$")
     between = re.compile(rf"(?:的水平)?[，,]?(?:{to})了?{year}")
     return start, between
 
@@ -144,6 +146,10 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
             ) and after:
                 name = after
+        if q.kind == "pct" and not g:
+            name = _share_name(text, lead_end, name)
+        if name and len(name) <= 3:
+            name = _disposal_name(text, lead_end, name)
         if nm.is_generic(name):
             # 新增市场主体6300户，总数突破4.5万户: the total of the subject before it, else nothing.
             # With none, the subject of an earlier clause (乡镇企业保持…，五年间产值增长2倍).
@@ -198,6 +204,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 scope, text, start, qs[i - 1], facts[0], span, subjects[0], section, estimated_at
             )
             facts.insert(0, first)
+            for f in facts:
+                if span.annual and f.growth_pct is not None:
+                    f.basis = "annual_avg"
         used.update(group)
         # Growths after the values: "分别达19610元、33025元，增长10%、8.5%" or "130亿元、增长22.6%".
         j = group[-1] + 1
@@ -325,6 +334,7 @@ def _tidy(name: str) -> str:
     name = nm.without_compare(name.strip("，、；：,;: "))
     for head in words("names", "de_heads"):
         name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
+    name = _OWNER_DE.sub("", name)  # 国务院的部委 → 国务院部委: an organisation's 的
     for adverb in words("names", "inner_adverbs"):
         k = name.find(adverb, 2)
         if k > 0 and name.startswith(words("growth", "up") + words("growth", "down"), k + len(adverb)):
@@ -373,6 +383,7 @@ class _Span(NamedTuple):
     start_year: str | None
     end_year: str | None
     how: str
+    annual: bool  # 由原定平均每年6%调高到8%至9%: both are yearly averages
 
 
 def _from_to_spans(
@@ -393,7 +404,7 @@ def _from_to_spans(
             continue
         how = "year" if head.group("year") else "last" if head.group("last") else ""
         how = "planned" if head.group("planned") else how
-        out[i] = _Span(head.start(), head.group("year"), mid.group("year"), how)
+        out[i] = _Span(head.start(), head.group("year"), mid.group("year"), how, bool(head.group("annual")))
     return out
 
 
@@ -512,3 +523,40 @@ def _merges_value(scope: Scope, text: str, prev: Fact, pq: Quantity, q: Quantity
     if not _value_after_growth().fullmatch(text, pq.end, q.start):
         return False
     return sentence_period(scope, text, q.start) == (prev.period, prev.kind)
+
+
+_SHARE_WORDS = ("率", "占比", "比重", "比例", "份额", "指数", "增长", "幅度", "涨幅", "增幅", "增速")
+_NOT_A_WHOLE = ("过程", "期间", "背景", "基础", "情况", "工作", "其")
+
+
+def _share_name(text: str, lead_end: int, name: str) -> str:
+    """A percentage of a part is its share of the whole, named 部分占整体比重 without 的:
+    高中阶段学生中，职业学校在校生达到56.8% → 职业学校在校生占高中阶段学生比重; 在X中，A占全国的43%
+    → A占X比重; A占B的56% → A占B比重."""
+    if not name or _DIGIT.search(name) or name.endswith(_SHARE_WORDS):
+        return name
+    whole = ""
+    k = max(text.rfind("，", 0, lead_end), text.rfind(",", 0, lead_end))
+    if k > 1 and text[k - 1] == "中":
+        opened = max(text.rfind(c, 0, k) for c in "，,；;。：:") + 1
+        whole = text[opened : k - 1].removeprefix("在")
+        if len(whole) < 3 or _DIGIT.search(whole) or whole.endswith(_NOT_A_WHOLE):
+            whole = ""
+    if whole:
+        name = name.split("占")[0] + "占" + whole
+    elif "占" not in name[1:]:
+        return name
+    return name.replace("的", "") + "比重"
+
+
+def _disposal_name(text: str, lead_end: int, name: str) -> str:
+    """继续把A转为B，今年再转500亿元: a bare verb (with 再/又/还) repeats the verb of the 把
+    clause before it, and that clause names the measure: A转为B."""
+    verb = name.lstrip("再又还")
+    k = max(text.rfind("，", 0, lead_end), text.rfind(",", 0, lead_end))
+    if not verb or verb == name or k < 0:
+        return name
+    opened = max(text.rfind(c, 0, k) for c in "，,；;。：:") + 1
+    clause = text[opened:k]
+    at = clause.find("把")
+    return clause[at + 1 :] if at >= 0 and verb in clause[at + 1 :] else name

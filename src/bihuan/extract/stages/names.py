@@ -9,11 +9,13 @@ from bihuan.extract import rules
 
 _NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
 _DIGIT = re.compile(r"\d")
+_AFTER_ACT = re.compile(r"^[\u4e00-\u9fff]{1,3}后$")  # 精简后为18个: after an act, a time
 _VERB_CHAIN = 8  # longer than this, a text is never a chain of verbs alone (加快推进实施)
 _RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
+    r"|^提前[一二两三四五\d]{1,2}年"  # 提前两年实现…: ahead of time, a time word
 )
 _COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年|上一个五年|上个五年)(?:相比|同期)?")
 # A due date written at the end of a name (人口到2030年要控制在…): a time, not the measure.
@@ -119,7 +121,7 @@ def without_notes(name: str) -> str:
 
 def is_filler(text: str) -> bool:
     """Nothing but time words, prefixes and adverbs (五年, 1992年, 年均实际): not a name."""
-    if not text:
+    if not text or _AFTER_ACT.match(text):
         return True
     rest = text
     while rest:
@@ -141,7 +143,9 @@ def clean_tail(text: str) -> tuple[str, bool]:
     dropped = False
     if m:
         dropped = bool(verbs.search(m.group()))
-        text = text[: m.start()]
+        # 月人均达到2389元: 均 after 人 is the word 人均, not the adverb 均.
+        cut = m.start() + 1 if m.group().startswith("均") and text.endswith("人", 0, m.start()) else m.start()
+        text = text[:cut]
     return text.strip("、，,和及与 "), dropped
 
 
