@@ -229,6 +229,13 @@ STATEMENT_ROWS: list[tuple[str, list[Row]]] = [
         "到2030年实现全县生产总值比2020年翻一番。",
         [("target", "2030", "生产总值", None, None, 100.0, None)],
     ),
+    (  # from … to … of a growth rate, written as a yearly average: both are yearly averages
+        "工业增加值增长幅度由上年的12.4%回落到8.1%。",
+        [
+            ("actual", "2022", "工业增加值", None, None, 12.4, None),
+            ("actual", "2023", "工业增加值", None, None, 8.1, None),
+        ],
+    ),
     (  # the same fact said twice is one indicator
         "全县地区生产总值达到152亿元。地区生产总值达到152亿元。",
         [("actual", "2023", "地区生产总值", 152.0, "亿元", None, None)],
@@ -318,6 +325,28 @@ NAME_ROWS: list[tuple[str, list[Row]]] = [
     (  # … and by a zero-width space
         "地区生产总值达到3\u200b12.5亿元。",
         [("actual", "2023", "地区生产总值", 312.5, "亿元", None, None)],
+    ),
+    (  # a percentage of a part is its share of the whole: 部分占整体比重, without 的
+        "在校学生中，职业学校在校生达到41.2%，民营经济增加值占全县生产总值的比重达到55%。",
+        [
+            ("actual", "2023", "职业学校在校生占在校学生比重", 41.2, "%", None, None),
+            ("actual", "2023", "民营经济增加值占全县生产总值比重", 55.0, "%", None, None),
+        ],
+    ),
+    (  # a bare verb repeating the verb of a 把 clause: that clause names the amount
+        "继续把闲置厂房改造为创业基地，全年再改造12万平方米。",
+        [("actual", "2023", "闲置厂房改造为创业基地", 12.0, "万平方米", None, None)],
+    ),
+    (  # 精简后 (after the cut) is a time: the subject of the clause before names the count
+        "乡镇站所进行了合并，合并后为36个。",
+        [("actual", "2023", "乡镇站所", 36.0, "个", None, None)],
+    ),
+    (  # a topic with a list (主要生产能力有…): short items are named with the topic's head
+        "新增的主要生产能力有煤炭270万吨，石油149万吨。",
+        [
+            ("actual", "2023", "煤炭生产能力", 270.0, "万吨", None, None),
+            ("actual", "2023", "石油生产能力", 149.0, "万吨", None, None),
+        ],
     ),
     (  # a rate word alone takes the measure named just before; a price's rate is a level
         "居民消费价格涨幅预期控制在3%。涨幅实际为2.1%。",

@@ -54,7 +54,10 @@ def _from_to() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """由2017年的74.3亿元增至2021年的105.0亿元: what stands before the start value and between
     the two values. The years, when written, are the periods of the two values."""
     to = rules.alternation(words("fromto", "to"))
-    year = r"(?:(?P<year>\d{4})年(?:底|末)?|(?P<last>上年|去年|上一年)|(?P<planned>原定|原计划))?的?"
+    year = (
+        r"(?:(?P<year>\d{4})年(?:底|末)?|(?P<last>上年|去年|上一年)|(?P<planned>原定|原计划)"
+        r"|“?[一二三四五六七八九十]{2}”?(?:期末|期初|末|初))?的?"
+    )
     start = re.compile(rf"(?:由|从){year}(?P<annual>平均每年|年均)?$")
     between = re.compile(rf"(?:的水平)?[，,]?(?:{to})了?{year}")
     return start, between
@@ -526,6 +529,7 @@ def _merges_value(scope: Scope, text: str, prev: Fact, pq: Quantity, q: Quantity
 
 
 _SHARE_WORDS = ("率", "占比", "比重", "比例", "份额", "指数", "增长", "幅度", "涨幅", "增幅", "增速")
+_IN_WORDS = ("在校", "在园", "在岗", "在职", "在建", "在读", "在册", "在营", "在库")
 _NOT_A_WHOLE = ("过程", "期间", "背景", "基础", "情况", "工作", "其")
 
 
@@ -539,14 +543,16 @@ def _share_name(text: str, lead_end: int, name: str) -> str:
     k = max(text.rfind("，", 0, lead_end), text.rfind(",", 0, lead_end))
     if k > 1 and text[k - 1] == "中":
         opened = max(text.rfind(c, 0, k) for c in "，,；;。：:") + 1
-        whole = text[opened : k - 1].removeprefix("在")
+        whole = text[opened : k - 1]
+        if not whole.startswith(_IN_WORDS):
+            whole = whole.removeprefix("在")  # 在X中, but 在校学生中 is 在校学生
         if len(whole) < 3 or _DIGIT.search(whole) or whole.endswith(_NOT_A_WHOLE):
             whole = ""
     if whole:
         name = name.split("占")[0] + "占" + whole
     elif "占" not in name[1:]:
         return name
-    return name.replace("的", "") + "比重"
+    return name.replace("的", "").replace("占到", "占").replace("占了", "占") + "比重"
 
 
 def _disposal_name(text: str, lead_end: int, name: str) -> str:

@@ -10,6 +10,7 @@ from bihuan.extract import rules
 _NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
 _DIGIT = re.compile(r"\d")
 _AFTER_ACT = re.compile(r"^[\u4e00-\u9fff]{1,3}后$")  # 精简后为18个: after an act, a time
+_ACHIEVE = ("实现", "完成", "实现了", "完成了")
 _VERB_CHAIN = 8  # longer than this, a text is never a chain of verbs alone (加快推进实施)
 _RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
@@ -105,7 +106,7 @@ def clean_lead(text: str) -> str:
         if len(text) - m.end() <= _VERB_CHAIN and is_only_verbs(text[m.end() :]):
             at = 0
             while (one := _lead_one().match(text, at)) and one.end() < len(text):
-                if len(text) - one.end() <= _VERB_CHAIN and is_only_verbs(text[one.end() :]):
+                if one.group() in _lists()["verbs_before"] + _ACHIEVE and is_only_verbs(text[one.end() :]):
                     break
                 at = one.end()
             text = text[at:]
