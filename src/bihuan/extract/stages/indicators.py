@@ -149,6 +149,14 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
             ) and after:
                 name = after
+        if (
+            q.kind == "pct"
+            and not g
+            and text.startswith("的", q.end)
+            and (len(name) <= 2 or nm.is_only_verbs(name))
+        ):
+            # 全国已有50%的县基本普及九年义务教育: the share of the noun after it that did so.
+            name = nm.share_after(text, q.end + 1) or name
         if q.kind == "pct" and not g:
             name = _share_name(text, lead_end, name)
         if name and len(name) <= 3:

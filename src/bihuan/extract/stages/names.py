@@ -327,3 +327,15 @@ def clause_subject(sentence: str, end: int) -> str:
         subject, _ = clean_tail(clean_lead(clause[:cut]))
         return subject if len(subject) >= 2 and not is_only_verbs(subject) else ""
     return ""
+
+
+def share_after(sentence: str, at: int) -> str:
+    """50%的[县（市、区）][基本普及九年义务教育] → 基本普及九年义务教育的县（市、区）: the noun a
+    percentage is of, with what it did (from the first word that ends an object) before it."""
+    seg = sentence[at:]
+    m = re.search(r"[，,；;：:。！？!?]", seg)
+    seg = seg[: m.start()] if m else seg
+    cut = min((k for w in _lists()["stops"] if (k := seg.find(w, 1)) > 0), default=-1)
+    if cut < 0:
+        return seg[:24]
+    return seg[cut:].replace("了", "") + "的" + seg[:cut]
