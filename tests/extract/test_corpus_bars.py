@@ -72,10 +72,10 @@ def test_fumeng_spans_point_at_the_source(fumeng: tuple[dict, dict, ModuleType],
             assert digits in source or digits.split(".")[0] in source, (ind["name"], source)
 
 
-@pytest.mark.parametrize("year", [1992, 1993, 1994, 1995, 1997, 1998, 1999])
-def test_national_reports_recall(shared_dir: Path, year: int) -> None:
-    """The 1990s national reports (a different register: State Council, term reviews, Chinese
-    numerals): figures are printed, and each must keep at least 0.70 recall (0.73-0.86 now)."""
+NATIONAL_YEARS = [1992, 1993, 1994, 1995, 1997, 1998, 1999]
+
+
+def _national_scored(shared_dir: Path, year: int) -> tuple[dict, dict]:
     text = (shared_dir / "corpus" / f"national-{year}-report.txt").read_text("utf-8")
     gold = json.loads((shared_dir / "gold" / f"national-{year}-report.json").read_text("utf-8"))
     plan = extract_text(text, "txt").to_dict()
@@ -83,7 +83,24 @@ def test_national_reports_recall(shared_dir: Path, year: int) -> None:
     print(f"\nnational-{year}:", json.dumps(out, ensure_ascii=False))
     assert plan["document"]["region"] == gold["region"]
     assert plan["document"]["plan_year"] == gold["plan_year"]
-    assert out["recall"] >= 0.70
+    return out, plan
+
+
+@pytest.mark.parametrize("year", NATIONAL_YEARS)
+def test_national_reports_recall(shared_dir: Path, year: int) -> None:
+    """The 1990s national reports (a different register: State Council, term reviews, Chinese
+    numerals): figures are printed, and each must keep at least 0.85 recall (0.85-1.00 now)."""
+    out, _ = _national_scored(shared_dir, year)
+    assert out["recall"] >= 0.85
+
+
+def test_national_reports_recall_pooled(shared_dir: Path) -> None:
+    """Pooled over the seven reports: 0.93 now (192/206); the misses left are time scopes (six)
+    and names the gold writes in words the reports do not use."""
+    outs = [_national_scored(shared_dir, year)[0] for year in NATIONAL_YEARS]
+    recall = sum(o["matched"] for o in outs) / sum(o["gold"] for o in outs)
+    print(f"\nnational pooled: {recall:.4f}")
+    assert recall >= 0.93
 
 
 @pytest.mark.parametrize(("name", "floor"), [("shixian-2022-report", 0.93), ("shishi-2023-report", 0.88)])
