@@ -145,7 +145,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 name = inv
             elif (
                 not name
-                or text[:lead_end].endswith("的")
+                or text[:lead_end].endswith(("的", "等"))  # 育才等14所学校: examples, then the noun
                 or (not dropped and (nm.ends_with_action(name) or nm.is_only_verbs(name)))
             ) and after:
                 name = after
@@ -168,9 +168,10 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             name = subject + name if subject else ""
         if _RATE_ONLY.match(name):
             name = _rate_of_last(scope, start, name, last_name)
-        if not name and not last_name:
+        if not name:
             # 原油产量继续增长，达到1.42亿吨; 粮食产量，受旱灾影响，仍达到52万吨: the subject of an
-            # earlier clause of the sentence carries over clauses that name nothing.
+            # earlier clause with no number carries over clauses that name nothing (before the
+            # measure a number was last given for).
             name = nm.clause_subject(text, lead_end)
         elif name and nm.is_change(name) and last_name:
             # 投入达3200亿元，比上一个五年增加1710亿元: the change of the measure just named.
@@ -342,7 +343,7 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 
 def _tidy(name: str) -> str:
-    name = nm.without_compare(name.strip("，、；：,;: "))
+    name = nm.without_compare(name.strip("，、；：,;: *#"))  # * and # are Markdown marks
     for head in words("names", "de_heads"):
         name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
     name = _OWNER_DE.sub("", name)  # 国务院的部委 → 国务院部委: an organisation's 的

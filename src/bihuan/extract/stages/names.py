@@ -20,7 +20,7 @@ _PERIOD_PREFIX = re.compile(
 )
 _COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年|上一个五年|上个五年)(?:相比|同期)?")
 # A due date written at the end of a name (人口到2030年要控制在…): a time, not the measure.
-_DUE = r"(?:到|至|截至)?\d{4}年(?:底|末)?"
+_DUE = r"(?:(?:到|至|截至)?\d{4}年(?:底|末)?|连续[一二两三四五六七八九十\d]{1,2}年)"
 
 
 @cache
@@ -65,6 +65,10 @@ def _lead_re() -> re.Pattern[str]:
 def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lists = _lists()
     extra = (
+        "月人均",  # 月人均达到2389元: per head, a part of the unit, not of the name
+        "年人均",
+        "人均",
+        "五年",
         "分别",
         "均",
         "都",
@@ -144,9 +148,7 @@ def clean_tail(text: str) -> tuple[str, bool]:
     dropped = False
     if m:
         dropped = bool(verbs.search(m.group()))
-        # 月人均达到2389元: 均 after 人 is the word 人均, not the adverb 均.
-        cut = m.start() + 1 if m.group().startswith("均") and text.endswith("人", 0, m.start()) else m.start()
-        text = text[:cut]
+        text = text[: m.start()]
     return text.strip("、，,和及与 "), dropped
 
 
@@ -335,7 +337,7 @@ def share_after(sentence: str, at: int) -> str:
     seg = sentence[at:]
     m = re.search(r"[，,；;：:。！？!?]", seg)
     seg = seg[: m.start()] if m else seg
-    cut = min((k for w in _lists()["stops"] if (k := seg.find(w, 1)) > 0), default=-1)
+    cut = min((k for w in (*_lists()["stops"], *_lists()["action"]) if (k := seg.find(w, 1)) > 0), default=-1)
     if cut < 0:
         return seg[:24]
     return seg[cut:].replace("了", "") + "的" + seg[:cut]
