@@ -65,9 +65,8 @@ def _lead_re() -> re.Pattern[str]:
 def _tail_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lists = _lists()
     extra = (
-        "月人均",  # 月人均达到2389元: per head, a part of the unit, not of the name
+        "月人均",  # 月人均达到2389元: per head and month, a part of the unit, not of the name
         "年人均",
-        "人均",
         "五年",
         "分别",
         "均",
