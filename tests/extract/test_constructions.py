@@ -25,6 +25,49 @@ def facts(review: str = "", plan: str = "", review_head: str = YEAR_REVIEW) -> l
     ]
 
 
+# Class 3, metadata: the title block however it is printed, and the report year from it.
+METADATA_ROWS: list[tuple[str, tuple[str | None, str | None, int | None, str | None]]] = [
+    (  # broken over lines, in bold, the date last in brackets
+        "**政府工作报告**\n**——在示例省第九届人民代表大会第二次会议上**\n**示例省省长 李某某**\n"
+        "**（2011年1月12日）**\n各位代表：\n",
+        ("示例省", "2011-01-12", 2011, "李某某"),
+    ),
+    (  # on one line, with the page's own fields after the title
+        "2022年某某县人民政府工作报告 制定机关：某某县人民政府 发布日期：2022-01-10\n各位代表：\n",
+        ("某某县", None, 2022, None),
+    ),
+    (  # the date and the speaker in brackets
+        "政府工作报告\n（2006年1月16日张某某）\n各位代表：\n现在，我代表某某省人民政府向大会报告工作。\n",
+        ("某某省", "2006-01-16", 2006, "张某某"),
+    ),
+    (  # after a scraped page header
+        "首页 > 政务公开 > 报告\n字号：大 中 小\n政府工作报告\n"
+        "——2019年1月20日在某某市第十五届人民代表大会第三次会议上\n某某市市长 赵某\n各位代表：\n",
+        ("某某市", "2019-01-20", 2019, "赵某"),
+    ),
+    (  # the date's meeting has no 上; the region from it
+        "政府工作报告\n——2008年1月24日在某某市第十三届人民代表大会第一次会议\n各位代表：\n",
+        ("某某市", "2008-01-24", 2008, None),
+    ),
+    (  # a meeting named with 以来 starts a term: not this meeting; the region from the speaker line
+        "政府工作报告\n某某市市长 赵某\n（2023年1月8日）\n各位代表：\n"
+        "在某某市第十六届人民代表大会第一次会议以来的五年里，我们砥砺前行。\n",
+        ("某某市", "2023-01-08", 2023, "赵某"),
+    ),
+    (  # the region from 我代表…人民政府 when the block names none; a December report plans the next year
+        "政府工作报告\n2021年12月8日\n各位代表：\n现在，我代表某某旗人民政府，向大会报告工作。\n",
+        ("某某旗", "2021-12-08", 2022, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("head", "expected"), METADATA_ROWS)
+def test_title_blocks(head: str, expected: tuple[str | None, str | None, int | None, str | None]) -> None:
+    body = "一、工作回顾\n" + "过去一年，我们坚持稳中求进，经济运行总体平稳，全年生产总值增长5%。\n" * 6
+    doc = extract_text(head + body, "md").document
+    assert (doc.region, doc.report_date, doc.plan_year, doc.speaker) == expected
+
+
 REVIEW_ROWS: list[tuple[str, list[Row]]] = [
     (  # a clause between the value and its growth
         "全县生产总值达到152.6亿元，按可比价格计算，比上年增长4.8%。",

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from bihuan.extract.markdown import FrontMatter, has_front_matter, unmark
 from bihuan.extract.repair import Repaired, repair
 from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
 from bihuan.extract.stages.checks import growth_consistency
@@ -21,9 +22,16 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 def extract_text(text: str, source_format: str | None = None) -> Plan:
     """Read one report's decoded text into a plan. Never raises for any str input."""
-    rep = repair(text)
+    front = FrontMatter()
+    plain = text
+    markdown = source_format == "md" or has_front_matter(text)
+    if markdown:
+        plain, front = unmark(text)  # same length: spans still index `text`
+    rep = repair(plain)
     paras = paragraphs(rep.text)
-    doc = read_metadata(paras, source_format, len(text))
+    doc = read_metadata(paras, "txt" if source_format == "md" else source_format, len(text), front)
+    if markdown:
+        doc = replace(doc, markup="markdown")
     body_end = _body_end(paras, len(rep.text))
     heads = headings([p for p in paras if p.start < body_end], body_end)
     if doc.plan_year is None or doc.report_date is None:
