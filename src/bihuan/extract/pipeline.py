@@ -13,7 +13,7 @@ from bihuan.extract.stages.checks import growth_consistency
 from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
-from bihuan.extract.stages.periods import Scope, enter_paragraph
+from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence
 from bihuan.extract.stages.tasks import extract_tasks
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 
@@ -38,7 +38,8 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
         guess = _guess_year(rep.text, heads) or doc.plan_year or _year_after_review(rep.text, heads)
         doc = replace(doc, plan_year=guess)
     year = doc.plan_year or 2000
-    facts, checks = _facts(paras, heads, year, body_end)
+    late = doc.report_date is not None and int(doc.report_date[5:7]) >= 9
+    facts, checks = _facts(paras, heads, Scope(year, late=late), body_end)
     indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
     targets = [
         (ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"
@@ -80,9 +81,8 @@ def _year_after_review(text: str, heads: list[Heading]) -> int | None:
 
 
 def _facts(
-    paras: list[Para], heads: list[Heading], year: int, body_end: int
+    paras: list[Para], heads: list[Heading], scope: Scope, body_end: int
 ) -> tuple[list[Fact], list[Check]]:
-    scope = Scope(year)
     first_role: Role = "review"
     opened = {h.para: h for h in heads}
     current: Heading | None = None
@@ -96,6 +96,7 @@ def _facts(
         section = current.id if current else None
         enter_paragraph(scope, p, role, h.level if h else 0, h is not None)
         for s, text in sentences(p):
+            enter_sentence(scope, text)
             read_sentence(scope, s, text, section)
     return scope.facts, scope.checks
 
