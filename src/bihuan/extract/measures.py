@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from bihuan.extract.rules import RuleError, load, words
 
@@ -122,7 +122,7 @@ def _measure(mid: str, table: Any) -> Measure:
         raise RuleError(f"{where}: `direction` must be up or down")
     if family not in UNIT_FAMILIES:
         raise RuleError(f"{where}: `unit_family` must be one of {sorted(UNIT_FAMILIES)}")
-    return Measure(mid, name, synonyms, patterns, kind, direction, family)
+    return Measure(mid, name, synonyms, patterns, cast(MeasureType, kind), cast(Direction, direction), family)
 
 
 def _strings(table: dict[str, Any], key: str, where: str, required: bool = True) -> tuple[str, ...]:
