@@ -174,7 +174,7 @@ GOOD = {"name": "某量", "synonyms": ["某量"], "type": "flow", "direction": "
     ],
 )
 def test_a_bad_dictionary_is_refused_with_a_clear_error(raw: dict[str, Any], message: str) -> None:
-    with pytest.raises(RuleError, match=None) as e:
+    with pytest.raises(RuleError) as e:
         parse(raw)
     assert message in str(e.value)
 
