@@ -162,10 +162,9 @@ def test_measure_of_uses_the_measure_dictionary(
 
 
 def test_rules_passed_in_still_decide_alone() -> None:
-    rules = parse_rules("[level]\nunits = ['%']\n[flow]\nnames = ['价格']\n")
-    assert measure_of("居民消费价格", "%", "at_most", rules) == "level"
-    assert measure_of("居民消费价格", None, None, rules) == "flow"
-    assert measure_of("高速公路通车里程", "公里", None, rules) == "flow"
+    rules = parse_rules("[level]\nunits = ['%']\n")
+    assert measure_of("居民消费价格", "%", "at_most", rules) == "level"  # the dictionary: ceiling
+    assert measure_of("高速公路通车里程", "公里", None, rules) == "flow"  # the dictionary: level
 
 
 def test_shipped_measure_rules_cover_every_type() -> None:
