@@ -105,3 +105,8 @@ def test_plans_are_valid_against_the_shared_contract(shared_dir: Path) -> None:
     assert plan["document"]["markup"] == "markdown" and plan["document"]["source_format"] == "txt"
     errors = [e.message for e in Draft202012Validator(shared).iter_errors(plan)]
     assert errors == []
+
+
+def test_indicator_measure_is_in_the_contract() -> None:
+    props = load_schema()["properties"]["indicators"]["items"]["properties"]
+    assert props["measure"]["type"] == ["string", "null"]

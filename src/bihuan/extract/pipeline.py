@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from bihuan.extract.markdown import FrontMatter, has_front_matter, unmark
+from bihuan.extract.measures import measure_of_name
 from bihuan.extract.repair import Repaired, repair
 from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
 from bihuan.extract.stages.checks import growth_consistency
@@ -118,6 +119,7 @@ def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
         range=f.range,
         estimated=f.estimated,
         section=f.section,
+        measure=measure_of_name(f.name),
     )
 
 

@@ -55,6 +55,7 @@ class Indicator:
     range: tuple[float, float] | None = None
     estimated: bool = False
     section: str | None = None
+    measure: str | None = None  # the canonical measure's id (rules/measures.toml), if any
 
 
 @dataclass(frozen=True, slots=True)

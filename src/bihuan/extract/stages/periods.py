@@ -18,7 +18,9 @@ _YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|�
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _HEAD = 60  # how far into a sentence a list of targets is announced
-_PLAN_TERM = re.compile(r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)")
+_PLAN_TERM = re.compile(
+    r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
+)
 
 
 @cache
@@ -183,9 +185,7 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
     return at
 
 
-def _review_period(
-    scope: Scope, text: str, before: str, pos: int, growth: bool
-) -> tuple[str, str] | None:
+def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> tuple[str, str] | None:
     """In a review, the time word nearest before the quantity decides its period (and a
     plan-year word, 今年 in a report of January, makes it a target)."""
     marks: list[tuple[int, str]] = []
