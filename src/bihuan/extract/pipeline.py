@@ -39,6 +39,7 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
         guess = _guess_year(rep.text, heads) or doc.plan_year or _year_after_review(rep.text, heads)
         doc = replace(doc, plan_year=guess)
     year = doc.plan_year or 2000
+    _review_by_content(heads, paras, year)
     late = doc.report_date is not None and int(doc.report_date[5:7]) >= 9
     facts, checks = _facts(paras, heads, Scope(year, late=late), body_end)
     indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
@@ -51,6 +52,33 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
         Section(h.id, h.heading, h.level, rep.span(h.start, h.end), h.parent, h.role) for h in heads
     )
     return Plan(doc, sections, tuple(indicators), tuple(tasks), tuple(checks))
+
+
+_PAST_OPENING = re.compile(r"^(?:过去一年|过去的一年|刚刚过去的|一年来|去年|上一年|过去五年|五年来|本届政府)")
+
+
+def _review_by_content(heads: list[Heading], paras: list[Para], year: int) -> None:
+    """A section whose heading is a slogan (…交出高质量发展答卷) is a review when it says so:
+    its heading names a year gone by, or its first paragraph opens with 过去一年 / 一年来 / 2023年.
+    Subsections take their parent's role."""
+    changed: set[str] = set()
+    for h in heads:
+        if h.parent in changed:
+            h.role = "review"
+            changed.add(h.id)
+            continue
+        if h.level != 1 or h.role not in ("tasks", "other"):
+            continue
+        named = [int(y) for y in re.findall(r"(?<![到至])(\d{4})年", h.heading)]
+        first = paras[h.para + 1].text[:12] if h.para + 1 < len(paras) else ""
+        opened = re.match(r"^(\d{4})年", first)
+        if (
+            (named and max(named) < year)
+            or _PAST_OPENING.match(first)
+            or (opened and int(opened.group(1)) < year)
+        ):
+            h.role = "review"
+            changed.add(h.id)
 
 
 def _body_end(paras: list[Para], end: int) -> int:

@@ -37,7 +37,10 @@ _BLOCK = re.compile(r"^(?:[（(](?:摘要|节选|全文)[）)]|政府工作报�
 _SPACE_RUN = re.compile(r" +")
 _LINE = re.compile(r"[^\n]+")
 # A middle dot between digits is a decimal point in some printed reports (14·1%).
-_DOT_DECIMAL = re.compile(r"(?<=\d) ?[·・•∙] ?(?=\d)")
+# Some print a decimal point as 。 (12。2%): only where a short fraction and a unit follow.
+_DOT_DECIMAL = re.compile(
+    r"(?<=\d) ?[·・•∙] ?(?=\d)|(?<=\d)。(?=\d{1,2}(?:%|‰|亿|万|个|倍|元|吨|公斤|斤|美元))"
+)
 _PUNCT = re.compile(r"[。，；：！？]")
 
 

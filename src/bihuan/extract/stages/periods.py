@@ -14,9 +14,12 @@ from bihuan.extract.types import Check, Role
 
 YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
-_YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
+_YEAR_IN = re.compile(r"(?<![\d到至比较])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
+_BASE_YEAR = re.compile(
+    r"(?:比|较|与|同)(\d{4})年(?:相比|同期)?(?:增长|提高|增加|上升|下降|减少|降低|翻|，|,)"
+)
 _HEAD = 60  # how far into a sentence a list of targets is announced
 _PLAN_TERM = re.compile(
     r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
@@ -211,16 +214,29 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
             marks.append((0, str(scope.plan_year - 1)))
     if not marks and scope.carry:
         marks.append((-1, scope.carry))
-    if not marks:
+    if not marks and not scope.period:
         return None
-    period = max(marks)[1]
+    period = max(marks)[1] if marks else scope.period
     if period == "plan":
         return str(scope.plan_year), "target"
+    base = _last_base(before) if growth else None
+    if base is not None and "-" not in period and base < int(period):
+        # 1992年…比1987年增长65.7%，年均递增10.6%: growth over the years since the base year.
+        return f"{base + 1}-{period}", "actual"
+    if not marks:
+        return None
     if growth and "-" not in period and (scope.term_section or term_at >= 0):
         window = before[-12:]
         if has_words("growth", "annual").search(window):
             return scope.term, "actual"
     return period, "actual"
+
+
+def _last_base(before: str) -> int | None:
+    """The base year of a comparison (比1987年, 较2015年) in the clause before a growth."""
+    clause = re.split(r"[；;。]", before)[-1]
+    found = [int(y) for y in _BASE_YEAR.findall(clause)]
+    return found[-1] if found else None
 
 
 @cache
