@@ -68,6 +68,90 @@ def test_title_blocks(head: str, expected: tuple[str | None, str | None, int | N
     assert (doc.region, doc.report_date, doc.plan_year, doc.speaker) == expected
 
 
+# Class 1, time scope: a review of N years, a single-year marker that holds until the next
+# one, and targets that a marker never turns into results. (review text, plan text, heading)
+SCOPE_ROWS: list[tuple[str, str, str, list[Row]]] = [
+    (  # 四年来 in a report for 2024 is 2020-2023, for any N
+        "四年来，全县生产总值年均增长6.5%。",
+        "",
+        "一、工作回顾",
+        [("actual", "2020-2023", "生产总值", None, None, 6.5, None)],
+    ),
+    (  # 本届政府以来 is the term since the last elections: 2023 in a report for 2024
+        "本届政府以来，新增城镇就业1.2万人。",
+        "",
+        "一、工作回顾",
+        [("actual", "2023", "新增城镇就业", 1.2, "万人", None, None)],
+    ),
+    (  # 本届政府…第一年 names one year, not a term
+        "刚刚过去的一年是本届政府的第一年，全县生产总值增长5.1%。",
+        "",
+        "一、工作回顾",
+        [("actual", "2023", "生产总值", None, None, 5.1, None)],
+    ),
+    (  # a list of targets inside the review section is the plan year's
+        "全县生产总值增长5.1%。今年经济社会发展的主要预期目标是：生产总值增长6%左右。",
+        "",
+        "一、2023年工作回顾和2024年目标",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("target", "2024", "生产总值", None, None, 6.0, "about"),
+        ],
+    ),
+    (  # a past marker among the targets makes a result, and the next 今年 a target again
+        "",
+        "去年，全县生产总值增长5.1%，今年生产总值增长6%左右。",
+        "一、工作回顾",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("target", "2024", "生产总值", None, None, 6.0, "about"),
+        ],
+    ),
+    (  # a base year is no marker: the growth since it spans the years after it
+        "2023年全县生产总值达到98亿元，比2018年增长35%。",
+        "",
+        "一、工作回顾",
+        [
+            ("actual", "2023", "生产总值", 98.0, "亿元", None, None),
+            ("actual", "2019-2023", "生产总值", None, None, 35.0, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("review", "plan", "head", "expected"), SCOPE_ROWS)
+def test_time_scope(review: str, plan: str, head: str, expected: list[Row]) -> None:
+    assert facts(review, plan, head) == expected
+
+
+# Class 2, section role from content: a slogan heading is a review when its text says so.
+ROLE_ROWS: list[tuple[str, str, list[Row]]] = [
+    (  # the heading is a slogan; the first paragraph opens with 过去一年
+        "一、凝心聚力，交出高质量发展新答卷",
+        "过去一年，全县生产总值增长5.1%，完成固定资产投资38亿元。",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("actual", "2023", "固定资产投资", 38.0, "亿元", None, None),
+        ],
+    ),
+    (  # subsections inherit the role: 一年来 opens the parent
+        "一、砥砺奋进的成绩单\n一年来，我们攻坚克难。\n（一）产业发展取得新成效",
+        "规上工业增加值增长7.2%。",
+        [("actual", "2023", "规上工业增加值", None, None, 7.2, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "body", "expected"), ROLE_ROWS)
+def test_section_role_from_content(heading: str, body: str, expected: list[Row]) -> None:
+    text = f"{HEAD}{heading}\n{body}\n二、2024年工作安排\n全面推进各项工作。\n"
+    got = [
+        (i.kind, i.period, i.name, i.value, i.unit, i.growth_pct, i.qualifier)
+        for i in extract_text(text).indicators
+    ]
+    assert got == expected
+
+
 REVIEW_ROWS: list[tuple[str, list[Row]]] = [
     (  # a clause between the value and its growth
         "全县生产总值达到152.6亿元，按可比价格计算，比上年增长4.8%。",

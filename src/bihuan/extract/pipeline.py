@@ -16,6 +16,7 @@ from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
 from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence
 from bihuan.extract.stages.tasks import extract_tasks
+from bihuan.extract.stages.tidy import tidy_name
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -131,9 +132,10 @@ def _facts(
 
 
 def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
+    name = tidy_name(f.name)
     return Indicator(
         id=iid,
-        name=f.name,
+        name=name,
         kind=f.kind,  # type: ignore[arg-type]
         period=f.period,
         quote=f.quote,
@@ -147,7 +149,7 @@ def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
         range=f.range,
         estimated=f.estimated,
         section=f.section,
-        measure=measure_of_name(f.name),
+        measure=measure_of_name(name),
     )
 
 

@@ -18,8 +18,16 @@ _YEAR_IN = re.compile(r"(?<![\d到至比较])(\d{4})年(?!以来|来|起|以后|
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _BASE_YEAR = re.compile(
-    r"(?:比|较|与|同)(\d{4})年(?:相比|同期)?(?:增长|提高|增加|上升|下降|减少|降低|翻|，|,)"
+    r"(?:比|较|与|同)(\d{4})年(?:相比|同期)?(?=增长|提高|增加|上升|下降|减少|降低|翻|，|,|$)"
 )
+# N年来, 过去N年, 这N年 for any N: the N years before the plan year.
+_YEARS_SPAN = re.compile(
+    r"(?<![\d一二三四五六七八九十两])(?:过去|近|这)?([二两三四六七八九十]|\d)年(?:来|间|中|里)|过去的?([二两三四六七八九十]|\d)年"
+)
+# 本届政府以来: the term that began with the last elections (1998, 2003, … 2018, 2023).
+_THIS_TERM = re.compile(r"本届政府(?:成立|履职)?以来")
+_TERM_ANCHOR = 2018
+_FIRST_YEAR = re.compile(r".{0,8}?第一年")
 _HEAD = 60  # how far into a sentence a list of targets is announced
 _PLAN_TERM = re.compile(
     r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
@@ -73,7 +81,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.kind = "actual" if role == "review" else "target"
         scope.period = str(p - 1) if role == "review" else str(p)
         scope.term_section = False
-        if role == "review" and ("五年" in head or has_words("periods", "term").search(head)):
+        if role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0):
             scope.period = scope.term
             # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
             scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
@@ -82,7 +90,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     year = YEAR_AT.match(para.text)
     lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
-        if has_words("periods", "term").search(para.text, 0, 12):
+        if _term_at(para.text, 12) >= 0:
             scope.period = scope.term
         elif scope.term_section:
             scope.period = scope.term
@@ -195,9 +203,23 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     ahead = _last(_this_year(scope.late), before)
     if ahead >= 0:
         marks.append((ahead, "plan"))
-    term_at = _last(has_words("periods", "term"), before)
+    term_at = _term_at(before)
     if term_at >= 0:
         marks.append((term_at, scope.term))
+    for m in _YEARS_SPAN.finditer(before):
+        n = _span_years(m.group(1) or m.group(2))
+        if n:
+            marks.append(
+                (
+                    m.start(),
+                    f"{scope.plan_year - n}-{scope.plan_year - 1}" if n > 1 else str(scope.plan_year - 1),
+                )
+            )
+    for m in _THIS_TERM.finditer(before):
+        start = scope.plan_year - 1 - (scope.plan_year - 1 - _TERM_ANCHOR) % 5
+        marks.append(
+            (m.start(), f"{start}-{scope.plan_year - 1}" if start < scope.plan_year - 1 else str(start))
+        )
     cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
     if cmp_:
         y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
@@ -230,6 +252,24 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
         if has_words("growth", "annual").search(window):
             return scope.term, "actual"
     return period, "actual"
+
+
+def _term_at(before: str, within: int | None = None) -> int:
+    """Where the last word for the outgoing term stands, if it starts before `within` (not
+    本届政府…第一年: that is one year)."""
+    at = -1
+    for m in has_words("periods", "term").finditer(before, 0, len(before) if within is None else within + 8):
+        if (within is None or m.start() < within) and not _FIRST_YEAR.match(before, m.end()):
+            at = m.start()
+    return at
+
+
+def _span_years(word: str) -> int | None:
+    """两 → 2, 四 → 4, 3 → 3: the N of N年来, up to ten."""
+    n = int(word) if word.isdigit() else "一两三四五六七八九十".find(word) + 1
+    if word == "二":
+        n = 2
+    return n if 1 < n <= 10 else None
 
 
 def _last_base(before: str) -> int | None:
