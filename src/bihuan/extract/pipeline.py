@@ -16,7 +16,7 @@ from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
 from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence
 from bihuan.extract.stages.tasks import extract_tasks
-from bihuan.extract.stages.tidy import tidy_name
+from bihuan.extract.stages.tidy import region_names, tidy_name
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -43,7 +43,8 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     _review_by_content(heads, paras, year)
     late = doc.report_date is not None and int(doc.report_date[5:7]) >= 9
     facts, checks = _facts(paras, heads, Scope(year, late=late), body_end)
-    indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
+    own = region_names(doc.region)
+    indicators = [_indicator(f"i{n + 1}", f, rep, own) for n, f in enumerate(facts)]
     targets = [
         (ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"
     ]
@@ -131,8 +132,8 @@ def _facts(
     return scope.facts, scope.checks
 
 
-def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
-    name = tidy_name(f.name)
+def _indicator(iid: str, f: Fact, rep: Repaired, own: tuple[str, ...]) -> Indicator:
+    name = tidy_name(f.name, own)
     return Indicator(
         id=iid,
         name=name,

@@ -129,6 +129,10 @@ def enter_sentence(scope: Scope, text: str) -> None:
             return  # the targets of a year gone by, as the review recalls them
         scope.period, scope.kind = str(p), "target"
         return
+    if scope.kind == "target" and scope.role != "review":
+        # 今年，是…之年。要力争…: a sentence opening with the plan year's word returns to it.
+        if text.startswith(f"{p}年") or _this_year(scope.late).match(text):
+            scope.period = str(p)
     if scope.kind == "target" and scope.role == "review":
         opened = YEAR_AT.match(text)
         if opened and int(opened.group(1)) < p:
