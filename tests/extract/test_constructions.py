@@ -25,6 +25,133 @@ def facts(review: str = "", plan: str = "", review_head: str = YEAR_REVIEW) -> l
     ]
 
 
+# Class 3, metadata: the title block however it is printed, and the report year from it.
+METADATA_ROWS: list[tuple[str, tuple[str | None, str | None, int | None, str | None]]] = [
+    (  # broken over lines, in bold, the date last in brackets
+        "**政府工作报告**\n**——在示例省第九届人民代表大会第二次会议上**\n**示例省省长 李某某**\n"
+        "**（2011年1月12日）**\n各位代表：\n",
+        ("示例省", "2011-01-12", 2011, "李某某"),
+    ),
+    (  # on one line, with the page's own fields after the title
+        "2022年某某县人民政府工作报告 制定机关：某某县人民政府 发布日期：2022-01-10\n各位代表：\n",
+        ("某某县", None, 2022, None),
+    ),
+    (  # the date and the speaker in brackets
+        "政府工作报告\n（2006年1月16日张某某）\n各位代表：\n现在，我代表某某省人民政府向大会报告工作。\n",
+        ("某某省", "2006-01-16", 2006, "张某某"),
+    ),
+    (  # after a scraped page header
+        "首页 > 政务公开 > 报告\n字号：大 中 小\n政府工作报告\n"
+        "——2019年1月20日在某某市第十五届人民代表大会第三次会议上\n某某市市长 赵某\n各位代表：\n",
+        ("某某市", "2019-01-20", 2019, "赵某"),
+    ),
+    (  # the date's meeting has no 上; the region from it
+        "政府工作报告\n——2008年1月24日在某某市第十三届人民代表大会第一次会议\n各位代表：\n",
+        ("某某市", "2008-01-24", 2008, None),
+    ),
+    (  # a meeting named with 以来 starts a term: not this meeting; the region from the speaker line
+        "政府工作报告\n某某市市长 赵某\n（2023年1月8日）\n各位代表：\n"
+        "在某某市第十六届人民代表大会第一次会议以来的五年里，我们砥砺前行。\n",
+        ("某某市", "2023-01-08", 2023, "赵某"),
+    ),
+    (  # the region from 我代表…人民政府 when the block names none; a December report plans the next year
+        "政府工作报告\n2021年12月8日\n各位代表：\n现在，我代表某某旗人民政府，向大会报告工作。\n",
+        ("某某旗", "2021-12-08", 2022, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("head", "expected"), METADATA_ROWS)
+def test_title_blocks(head: str, expected: tuple[str | None, str | None, int | None, str | None]) -> None:
+    body = "一、工作回顾\n" + "过去一年，我们坚持稳中求进，经济运行总体平稳，全年生产总值增长5%。\n" * 6
+    doc = extract_text(head + body, "md").document
+    assert (doc.region, doc.report_date, doc.plan_year, doc.speaker) == expected
+
+
+# Class 1, time scope: a review of N years, a single-year marker that holds until the next
+# one, and targets that a marker never turns into results. (review text, plan text, heading)
+SCOPE_ROWS: list[tuple[str, str, str, list[Row]]] = [
+    (  # 四年来 in a report for 2024 is 2020-2023, for any N
+        "四年来，全县生产总值年均增长6.5%。",
+        "",
+        "一、工作回顾",
+        [("actual", "2020-2023", "生产总值", None, None, 6.5, None)],
+    ),
+    (  # 本届政府以来 is the term since the last elections: 2023 in a report for 2024
+        "本届政府以来，新增城镇就业1.2万人。",
+        "",
+        "一、工作回顾",
+        [("actual", "2023", "新增城镇就业", 1.2, "万人", None, None)],
+    ),
+    (  # 本届政府…第一年 names one year, not a term
+        "刚刚过去的一年是本届政府的第一年，全县生产总值增长5.1%。",
+        "",
+        "一、工作回顾",
+        [("actual", "2023", "生产总值", None, None, 5.1, None)],
+    ),
+    (  # a list of targets inside the review section is the plan year's
+        "全县生产总值增长5.1%。今年经济社会发展的主要预期目标是：生产总值增长6%左右。",
+        "",
+        "一、2023年工作回顾和2024年目标",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("target", "2024", "生产总值", None, None, 6.0, "about"),
+        ],
+    ),
+    (  # a past marker among the targets makes a result, and the next 今年 a target again
+        "",
+        "去年，全县生产总值增长5.1%，今年生产总值增长6%左右。",
+        "一、工作回顾",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("target", "2024", "生产总值", None, None, 6.0, "about"),
+        ],
+    ),
+    (  # a base year is no marker: the growth since it spans the years after it
+        "2023年全县生产总值达到98亿元，比2018年增长35%。",
+        "",
+        "一、工作回顾",
+        [
+            ("actual", "2023", "生产总值", 98.0, "亿元", None, None),
+            ("actual", "2019-2023", "生产总值", None, None, 35.0, None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("review", "plan", "head", "expected"), SCOPE_ROWS)
+def test_time_scope(review: str, plan: str, head: str, expected: list[Row]) -> None:
+    assert facts(review, plan, head) == expected
+
+
+# Class 2, section role from content: a slogan heading is a review when its text says so.
+ROLE_ROWS: list[tuple[str, str, list[Row]]] = [
+    (  # the heading is a slogan; the first paragraph opens with 过去一年
+        "一、凝心聚力，交出高质量发展新答卷",
+        "过去一年，全县生产总值增长5.1%，完成固定资产投资38亿元。",
+        [
+            ("actual", "2023", "生产总值", None, None, 5.1, None),
+            ("actual", "2023", "固定资产投资", 38.0, "亿元", None, None),
+        ],
+    ),
+    (  # subsections inherit the role: 一年来 opens the parent
+        "一、砥砺奋进的成绩单\n一年来，我们攻坚克难。\n（一）产业发展取得新成效",
+        "规上工业增加值增长7.2%。",
+        [("actual", "2023", "规上工业增加值", None, None, 7.2, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "body", "expected"), ROLE_ROWS)
+def test_section_role_from_content(heading: str, body: str, expected: list[Row]) -> None:
+    text = f"{HEAD}{heading}\n{body}\n二、2024年工作安排\n全面推进各项工作。\n"
+    got = [
+        (i.kind, i.period, i.name, i.value, i.unit, i.growth_pct, i.qualifier)
+        for i in extract_text(text).indicators
+    ]
+    assert got == expected
+
+
 REVIEW_ROWS: list[tuple[str, list[Row]]] = [
     (  # a clause between the value and its growth
         "全县生产总值达到152.6亿元，按可比价格计算，比上年增长4.8%。",

@@ -47,7 +47,7 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, str]] = [
     ("control-chars", "r.txt", lambda: bytes(range(1, 9)) * 50 + b"abc", "二进制", "binary"),
     ("png-on-stdin", "-", lambda: PNG, "不支持", "Unsupported"),
     ("doc", "r.doc", lambda: OLE2, "不支持", ".docx"),
-    ("doc-on-stdin", "-", lambda: OLE2, "不支持", "txt, docx, pdf, html"),
+    ("doc-on-stdin", "-", lambda: OLE2, "不支持", "txt, md, docx, pdf, html"),
     ("wps", "r.wps", lambda: OLE2, "不支持", "Unsupported"),
     ("xls", "r.xls", lambda: OLE2, "不支持", "Unsupported"),
     ("xlsx", "r.xlsx", lambda: make_zip({"xl/workbook.xml": b"<x/>"}), "不支持", "Unsupported"),
@@ -137,8 +137,8 @@ def test_read_error_pickles() -> None:
 def test_unsupported_lists_formats() -> None:
     with pytest.raises(ReadError) as caught:
         read_bytes(io.BytesIO(OLE2).getvalue(), "old.doc")
-    assert "txt, docx, pdf, html" in caught.value.zh
-    assert "txt, docx, pdf, html" in caught.value.en
+    assert "txt, md, docx, pdf, html" in caught.value.zh
+    assert "txt, md, docx, pdf, html" in caught.value.en
 
 
 def test_owner_password_only_pdf_is_read() -> None:

@@ -41,7 +41,7 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, str]] = [
     ("utf16le-bom", "r.txt", lambda: codecs.BOM_UTF16_LE + crlf(REPORT).encode("utf-16-le"), REPORT, "txt"),
     ("utf16be-bom", "r.txt", lambda: codecs.BOM_UTF16_BE + REPORT.encode("utf-16-be"), REPORT, "txt"),
     ("upper-ext", "R.TXT", lambda: REPORT.encode("utf-8"), REPORT, "txt"),
-    ("markdown", "r.md", lambda: REPORT.encode("utf-8"), REPORT, "txt"),
+    ("markdown", "r.md", lambda: REPORT.encode("utf-8"), REPORT, "md"),
     ("docx", "r.docx", make_docx, DOCX_TEXT, "docx"),
     ("pdf", "r.pdf", make_pdf, PDF_TEXT, "pdf"),
     ("html-utf8", "r.html", lambda: make_page().encode("utf-8"), ARTICLE_TEXT, "html"),

@@ -132,6 +132,41 @@ def test_measure_of(name: str, unit: str, qualifier: str | None, measure: str) -
     assert measure_of(name, unit, qualifier) == measure
 
 
+@pytest.mark.parametrize(
+    ("name", "unit", "qualifier", "measure"),
+    [
+        # the measure dictionary decides for the measures it knows
+        ("居民消费价格", "%", "about", "ceiling"),  # a price rise is bounded, 左右 or not
+        ("人口自然增长率", "‰", None, "ceiling"),
+        ("贫困发生率", "%", None, "ceiling"),  # lower is better
+        ("高速公路通车里程", "公里", "at_least", "level"),  # a stock, not built up in the year
+        ("每万人口发明专利拥有量", "件", None, "level"),
+        ("贷款余额", "万亿元", None, "level"),
+        ("规模以上工业增加值", "亿元", None, "flow"),  # not a level for the 规模 inside it
+        ("城镇新增就业", "万人", "at_least", "flow"),
+        ("全省地区生产总值", "亿元", "about", "flow"),
+        # its unit says the value is not the measure itself: the word rules decide
+        ("地区生产总值", "%", "about", "level"),  # a growth rate
+        ("森林覆盖率", "个百分点", None, "flow"),  # a change of a rate
+        # a bound stated in the text wins over the dictionary
+        ("粮食产量", "万吨", "at_most", "ceiling"),
+        # names the dictionary does not know keep the word rules
+        ("臭氧浓度", "微克/立方米", None, "ceiling"),
+        ("办结率", "%", None, "level"),
+    ],
+)
+def test_measure_of_uses_the_measure_dictionary(
+    name: str, unit: str, qualifier: str | None, measure: str
+) -> None:
+    assert measure_of(name, unit, qualifier) == measure
+
+
+def test_rules_passed_in_still_decide_alone() -> None:
+    rules = parse_rules("[level]\nunits = ['%']\n")
+    assert measure_of("居民消费价格", "%", "at_most", rules) == "level"  # the dictionary: ceiling
+    assert measure_of("高速公路通车里程", "公里", None, rules) == "flow"  # the dictionary: level
+
+
 def test_shipped_measure_rules_cover_every_type() -> None:
     assert {r.measure for r in shipped_rules()} == {"ceiling", "flow", "level"}
 

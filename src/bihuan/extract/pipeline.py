@@ -6,14 +6,17 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from bihuan.extract.markdown import FrontMatter, has_front_matter, unmark
+from bihuan.extract.measures import measure_of_name
 from bihuan.extract.repair import Repaired, repair
 from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
 from bihuan.extract.stages.checks import growth_consistency
 from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
-from bihuan.extract.stages.periods import Scope, enter_paragraph
+from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence
 from bihuan.extract.stages.tasks import extract_tasks
+from bihuan.extract.stages.tidy import region_names, tidy_name
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -21,17 +24,27 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 def extract_text(text: str, source_format: str | None = None) -> Plan:
     """Read one report's decoded text into a plan. Never raises for any str input."""
-    rep = repair(text)
+    front = FrontMatter()
+    plain = text
+    markdown = source_format == "md" or has_front_matter(text)
+    if markdown:
+        plain, front = unmark(text)  # same length: spans still index `text`
+    rep = repair(plain)
     paras = paragraphs(rep.text)
-    doc = read_metadata(paras, source_format, len(text))
+    doc = read_metadata(paras, "txt" if source_format == "md" else source_format, len(text), front)
+    if markdown:
+        doc = replace(doc, markup="markdown")
     body_end = _body_end(paras, len(rep.text))
     heads = headings([p for p in paras if p.start < body_end], body_end)
     if doc.plan_year is None or doc.report_date is None:
         guess = _guess_year(rep.text, heads) or doc.plan_year or _year_after_review(rep.text, heads)
         doc = replace(doc, plan_year=guess)
     year = doc.plan_year or 2000
-    facts, checks = _facts(paras, heads, year, body_end)
-    indicators = [_indicator(f"i{n + 1}", f, rep) for n, f in enumerate(facts)]
+    _review_by_content(heads, paras, year)
+    late = doc.report_date is not None and int(doc.report_date[5:7]) >= 9
+    facts, checks = _facts(paras, heads, Scope(year, late=late), body_end)
+    own = region_names(doc.region)
+    indicators = [_indicator(f"i{n + 1}", f, rep, own) for n, f in enumerate(facts)]
     targets = [
         (ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"
     ]
@@ -41,6 +54,33 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
         Section(h.id, h.heading, h.level, rep.span(h.start, h.end), h.parent, h.role) for h in heads
     )
     return Plan(doc, sections, tuple(indicators), tuple(tasks), tuple(checks))
+
+
+_PAST_OPENING = re.compile(r"^(?:过去一年|过去的一年|刚刚过去的|一年来|去年|上一年|过去五年|五年来|本届政府)")
+
+
+def _review_by_content(heads: list[Heading], paras: list[Para], year: int) -> None:
+    """A section whose heading is a slogan (…交出高质量发展答卷) is a review when it says so:
+    its heading names a year gone by, or its first paragraph opens with 过去一年 / 一年来 / 2023年.
+    Subsections take their parent's role."""
+    changed: set[str] = set()
+    for h in heads:
+        if h.parent in changed:
+            h.role = "review"
+            changed.add(h.id)
+            continue
+        if h.level != 1 or h.role not in ("tasks", "other"):
+            continue
+        named = [int(y) for y in re.findall(r"(?<![到至])(\d{4})年", h.heading)]
+        first = paras[h.para + 1].text[:12] if h.para + 1 < len(paras) else ""
+        opened = re.match(r"^(\d{4})年", first)
+        if (
+            (named and max(named) < year)
+            or _PAST_OPENING.match(first)
+            or (opened and int(opened.group(1)) < year)
+        ):
+            h.role = "review"
+            changed.add(h.id)
 
 
 def _body_end(paras: list[Para], end: int) -> int:
@@ -72,9 +112,8 @@ def _year_after_review(text: str, heads: list[Heading]) -> int | None:
 
 
 def _facts(
-    paras: list[Para], heads: list[Heading], year: int, body_end: int
+    paras: list[Para], heads: list[Heading], scope: Scope, body_end: int
 ) -> tuple[list[Fact], list[Check]]:
-    scope = Scope(year)
     first_role: Role = "review"
     opened = {h.para: h for h in heads}
     current: Heading | None = None
@@ -88,14 +127,16 @@ def _facts(
         section = current.id if current else None
         enter_paragraph(scope, p, role, h.level if h else 0, h is not None)
         for s, text in sentences(p):
+            enter_sentence(scope, text)
             read_sentence(scope, s, text, section)
     return scope.facts, scope.checks
 
 
-def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
+def _indicator(iid: str, f: Fact, rep: Repaired, own: tuple[str, ...]) -> Indicator:
+    name = tidy_name(f.name, own)
     return Indicator(
         id=iid,
-        name=f.name,
+        name=name,
         kind=f.kind,  # type: ignore[arg-type]
         period=f.period,
         quote=f.quote,
@@ -109,6 +150,7 @@ def _indicator(iid: str, f: Fact, rep: Repaired) -> Indicator:
         range=f.range,
         estimated=f.estimated,
         section=f.section,
+        measure=measure_of_name(name),
     )
 
 

@@ -42,8 +42,14 @@ _NUMBER_END = re.compile(r"[\u4e00-\u9fff]\d[\d.,]*$")
 _NUMBER_GOES_ON = re.compile(r"^(?:\d|\.\d)(?!\d{0,1}[.、](?!\d))")
 _LINE = re.compile(r"[^\n]+")
 # A middle dot between digits is a decimal point in some printed reports (14·1%).
-_DOT_DECIMAL = re.compile(r"(?<=\d) ?[·・•∙] ?(?=\d)")
+# Some print a decimal point as 。 (12。2%): only where a short fraction and a unit follow.
+_DOT_DECIMAL = re.compile(
+    r"(?<=\d) ?[·・•∙] ?(?=\d)|(?<=\d)。(?=\d{1,2}(?:%|‰|亿|万|个|倍|元|吨|公斤|斤|美元))"
+)
 _PUNCT = re.compile(r"[。，；：！？]")
+# Scanned text reads 1 as l or I and 0 as O inside a number (增长l0%, 1O.5%).
+_OCR_ONE = re.compile(r"(?<![A-Za-z])[lI](?=\d)|(?<=\d)[lI](?=[\d%.])")
+_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d%.])|(?<![A-Za-z])O(?=\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,7 @@ def _is_layout(lines: list[str]) -> bool:
 def repair(source: str) -> Repaired:
     """Rejoin broken lines, drop artifacts and spaces, normalise full-width characters."""
     raw = _DOT_DECIMAL.sub(lambda m: m.group().replace(m.group().strip(), "."), source.translate(_FULLWIDTH))
+    raw = _OCR_ZERO.sub("0", _OCR_ONE.sub("1", raw))
     # Non-empty lines only, each with whether a blank line stands before it: a text of a
     # million newlines costs one regex scan, not a million list entries.
     lines: list[tuple[str, list[tuple[int, int]], int, bool]] = []  # (text, pieces, end, blank before)

@@ -24,6 +24,8 @@ class Document:
     meeting: str | None = None
     source_format: str | None = None
     chars: int = 0
+    source: str | None = None  # where it was published (a URL), when the file says
+    markup: str | None = None  # "markdown" when the text was Markdown (source_format is then txt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Indicator:
     range: tuple[float, float] | None = None
     estimated: bool = False
     section: str | None = None
+    measure: str | None = None  # the canonical measure's id (rules/measures.toml), if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Report files (txt, docx, pdf, html) in, decoded text out — the I/O edge before extraction.
+"""Report files (txt, md, docx, pdf, html) in, decoded text out — the I/O edge before extraction.
 
 >>> from bihuan.ingest import read_bytes
 >>> read_bytes("示例县\\r\\n".encode("gb18030"), "r.txt").text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SUPPORTED_FORMATS = ("txt", "docx", "pdf", "html")
+SUPPORTED_FORMATS = ("txt", "md", "docx", "pdf", "html")
 
 
 class ReadError(Exception):

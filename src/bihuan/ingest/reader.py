@@ -38,6 +38,7 @@ def _html(data: bytes, name: str) -> str:
 
 _READERS: dict[str, Callable[[bytes, str], str]] = {
     "txt": decode_text,
+    "md": decode_text,
     "html": _html,
     "docx": _docx,
     "pdf": _pdf,

@@ -11,7 +11,8 @@ from pathlib import PurePath
 SUPPORTED_EXTENSIONS: dict[str, str] = {
     "txt": "txt",
     "text": "txt",
-    "md": "txt",
+    "md": "md",
+    "markdown": "md",
     "docx": "docx",
     "pdf": "pdf",
     "html": "html",
@@ -81,7 +82,7 @@ def sniff(data: bytes) -> str:
 
 
 def detect_format(name: str, data: bytes) -> str:
-    """The format to read ``data`` as: "txt", "docx", "pdf", "html", or an unsupported kind.
+    """The format to read ``data`` as: "txt", "md", "docx", "pdf", "html", or an unsupported kind.
 
     A known extension wins; a known unsupported extension is still read when the bytes are
     clearly pdf, docx or html (government sites often serve HTML named ``.doc``).

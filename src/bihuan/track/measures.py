@@ -1,8 +1,14 @@
 """What kind of quantity an indicator is, which says how its reported value is judged.
 
-The words live in data/measures.toml: a `ceiling` is met by staying at or under it, a `level`
-(a rate, a share, a stock) is judged by its latest value against the target, a `flow` is an
-amount built up over the year whose reported value is cumulative to date.
+A `ceiling` is met by staying at or under it, a `level` (a rate, a share, a stock) is judged by
+its latest value against the target, a `flow` is an amount built up over the year whose reported
+value is cumulative to date.
+
+The engine's measure dictionary (bihuan/extract/rules/measures.toml) is the one place that says
+what a known measure is: its type and direction give the judging type. The word rules in
+data/measures.toml decide for the names the dictionary does not know, and for what the
+statement itself says (控制在…以内 is a ceiling whatever it bounds). Rules passed in by a caller
+replace all of this, as before.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from bihuan.extract.measures import measure as known_measure
+from bihuan.extract.measures import measure_of_name
 from bihuan.track.errors import TrackError
 
 Measure = Literal["ceiling", "flow", "level"]
@@ -20,6 +28,9 @@ MEASURES: tuple[Measure, ...] = ("ceiling", "flow", "level")
 MEASURE_ZH = {"ceiling": "上限", "flow": "累计量", "level": "水平值"}
 # what a report gives for each type, as the forms say it
 FILL = {"ceiling": "填最新值，不超过目标", "flow": "填累计完成值", "level": "填最新值"}
+# A value in one of these is a rate or share itself; in a change unit it is a change of a rate.
+RATE_UNITS = frozenset({"%", "％", "‰"})
+CHANGE_UNITS = frozenset({"个百分点", "百分点"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +83,11 @@ def measure_of(
     qualifier: str | None = None,
     rules: tuple[MeasureRule, ...] | None = None,
 ) -> Measure:
-    """The type of an indicator from its name, unit and qualifier; a flow when nothing says otherwise."""
+    """The type of an indicator from its name, unit and qualifier; a flow when nothing says otherwise.
+
+    With `rules`, those rules alone decide (first match in ceiling, flow, level order). Without,
+    a bound stated in the text (the shipped rules' qualifiers) decides first, then the measure
+    dictionary, then the shipped word rules."""
     if rules is None:
         return _shipped_measure(name, unit, qualifier)
     for rule in rules:
@@ -81,6 +96,28 @@ def measure_of(
     return "flow"
 
 
+def dictionary_measure(name: str, unit: str | None) -> Measure | None:
+    """The judging type the measure dictionary gives the name, or None when it does not know the
+    name or the unit says the value is not the measure itself (a growth in % of an amount, a
+    change in 个百分点 of a rate)."""
+    mid = measure_of_name(name)
+    if mid is None:
+        return None
+    m = known_measure(mid)
+    u = unit.strip() if unit else None
+    if u in CHANGE_UNITS:
+        return None
+    if u is not None and (u in RATE_UNITS) != (m.unit_family in ("percent", "permille")):
+        return None
+    if m.type == "ceiling" or m.direction == "down":
+        return "ceiling"
+    return "flow" if m.type == "flow" else "level"
+
+
 @lru_cache(maxsize=4096)
 def _shipped_measure(name: str, unit: str | None, qualifier: str | None) -> Measure:
-    return measure_of(name, unit, qualifier, shipped_rules())
+    rules = shipped_rules()
+    for rule in rules:
+        if qualifier is not None and qualifier in rule.qualifiers:
+            return rule.measure
+    return dictionary_measure(name, unit) or measure_of(name, unit, qualifier, rules)

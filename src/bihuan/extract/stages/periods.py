@@ -14,9 +14,24 @@ from bihuan.extract.types import Check, Role
 
 YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
-_YEAR_IN = re.compile(r"(?<![\d到至])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
+_YEAR_IN = re.compile(r"(?<![\d到至比较])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
+_BASE_YEAR = re.compile(
+    r"(?:比|较|与|同)(\d{4})年(?:相比|同期)?(?=增长|提高|增加|上升|下降|减少|降低|翻|，|,|$)"
+)
+# N年来, 过去N年, 这N年 for any N: the N years before the plan year.
+_YEARS_SPAN = re.compile(
+    r"(?<![\d一二三四五六七八九十两])(?:过去|近|这)?([二两三四六七八九十]|\d)年(?:来|间|中|里)|过去的?([二两三四六七八九十]|\d)年"
+)
+# 本届政府以来: the term that began with the last elections (1998, 2003, … 2018, 2023).
+_THIS_TERM = re.compile(r"本届政府(?:成立|履职)?以来")
+_TERM_ANCHOR = 2018
+_FIRST_YEAR = re.compile(r".{0,8}?第一年")
+_HEAD = 60  # how far into a sentence a list of targets is announced
+_PLAN_TERM = re.compile(
+    r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
+)
 
 
 @cache
@@ -45,6 +60,7 @@ class Scope:
     term_section: bool = False
     carry: str | None = None  # the year a sentence opened with, until its 。
     clause_open: bool = False  # the last sentence ended with ；
+    late: bool = False  # delivered in the autumn or winter before the plan year: 今年 is the review's year
 
     @property
     def term(self) -> str:
@@ -65,7 +81,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.kind = "actual" if role == "review" else "target"
         scope.period = str(p - 1) if role == "review" else str(p)
         scope.term_section = False
-        if role == "review" and ("五年" in head or has_words("periods", "term").search(head)):
+        if role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0):
             scope.period = scope.term
             # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
             scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
@@ -74,7 +90,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     year = YEAR_AT.match(para.text)
     lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
-        if has_words("periods", "term").search(para.text, 0, 12):
+        if _term_at(para.text, 12) >= 0:
             scope.period = scope.term
         elif scope.term_section:
             scope.period = scope.term
@@ -93,27 +109,87 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.kind = "target"
 
 
+def enter_sentence(scope: Scope, text: str) -> None:
+    """Time words a sentence opens with hold until the next ones: a list of targets
+    (今年…的主要预期目标是：) turns a review into a plan, 去年 / 一年来 / 2021年 turns it back."""
+    p = scope.plan_year
+    head = text[:_HEAD]
+    cue = _target_cue().search(head)
+    if cue:
+        lead = head[: cue.start()]
+        if has_words("periods", "next_five").search(lead) or _PLAN_TERM.search(lead):
+            scope.period, scope.kind = scope.next_five, "target"
+            return
+        years = [int(y) for y in re.findall(r"(\d{4})年", lead)]
+        if years:
+            if max(years) >= p:
+                scope.period, scope.kind = str(max(years)), "target"
+            return
+        if _past(lead):
+            return  # the targets of a year gone by, as the review recalls them
+        scope.period, scope.kind = str(p), "target"
+        return
+    if scope.kind == "target" and scope.role != "review":
+        # 今年，是…之年。要力争…: a sentence opening with the plan year's word returns to it.
+        if text.startswith(f"{p}年") or _this_year(scope.late).match(text):
+            scope.period = str(p)
+    if scope.kind == "target" and scope.role == "review":
+        opened = YEAR_AT.match(text)
+        if opened and int(opened.group(1)) < p:
+            scope.period, scope.kind = opened.group(1), "actual"
+        elif any(text.startswith(w) for w in words("periods", "last_year")):
+            scope.period, scope.kind = str(p - 1), "actual"
+
+
+def _past(lead: str) -> bool:
+    return bool(has_words("periods", "last_year").search(lead) or has_words("periods", "term").search(lead))
+
+
+@cache
+def _target_cue() -> re.Pattern[str]:
+    """What opens a list of targets: 主要预期目标是：, 计划指标初步安排为."""
+    return re.compile(
+        "(?:" + rules.alternation(words("periods", "target_nouns")) + ")"
+        "(?:" + rules.alternation(words("periods", "target_copulas")) + ")"
+    )
+
+
 def sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> tuple[str, str]:
     """Period and kind for a quantity at `pos` of sentence `text` (a growth if `growth`)."""
     before = text[max(0, pos - _WINDOW) : pos]
     by = list(_BY_YEAR.finditer(before))
     if by and int(by[-1].group(1)) > scope.plan_year - 1:
         return by[-1].group(1), "target"
-    if scope.role == "review" or scope.kind == "actual":
-        period = _review_period(scope, text, before, pos, growth)
-        if period:
-            return period, "actual"
+    if scope.kind == "actual":
+        found = _review_period(scope, text, before, pos, growth)
+        if found:
+            return found
     else:
-        # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年.
-        marks = [(before.rfind(w), scope.next_five) for w in words("periods", "next_five")]
+        # In a plan, the time word nearest before the quantity decides: 今后五年, 1997年, 今年;
+        # a past one (去年, 2021年 opening a clause) makes the quantity a result.
+        marks = [(before.rfind(w), scope.next_five, "target") for w in words("periods", "next_five")]
         marks += [
-            (m.start(), m.group(1)) for m in _YEAR_IN.finditer(before) if int(m.group(1)) > scope.plan_year
+            (m.start(), m.group(1), "target")
+            for m in _YEAR_IN.finditer(before)
+            if int(m.group(1)) > scope.plan_year
         ]
-        marks += [(before.rfind(w), str(scope.plan_year)) for w in words("periods", "this_year")]
-        at, period = max(marks)
+        marks += [(before.rfind(w), str(scope.plan_year), "target") for w in words("periods", "this_year")]
+        marks += [
+            (m.start(), m.group(1) or str(scope.plan_year - 1), "actual")
+            for m in _past_clause().finditer(before)
+            if not m.group(1) or int(m.group(1)) < scope.plan_year
+        ]
+        at, period, kind = max(marks)
         if at >= 0:
-            return period, "target"
+            return period, kind
     return scope.period, scope.kind
+
+
+@cache
+def _past_clause() -> re.Pattern[str]:
+    """A past year or 去年 opening a clause: a result stated among the targets."""
+    last = rules.alternation(words("periods", "last_year"))
+    return re.compile(rf"(?:^|(?<=[，,；;：:]))(?:(\d{{4}})年(?![底末前后以起来])|(?:{last}))")
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
@@ -124,12 +200,30 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
     return at
 
 
-def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> str | None:
-    """In a review, the time word nearest before the quantity decides its period."""
+def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool) -> tuple[str, str] | None:
+    """In a review, the time word nearest before the quantity decides its period (and a
+    plan-year word, 今年 in a report of January, makes it a target)."""
     marks: list[tuple[int, str]] = []
-    term_at = _last(has_words("periods", "term"), before)
+    ahead = _last(_this_year(scope.late), before)
+    if ahead >= 0:
+        marks.append((ahead, "plan"))
+    term_at = _term_at(before)
     if term_at >= 0:
         marks.append((term_at, scope.term))
+    for m in _YEARS_SPAN.finditer(before):
+        n = _span_years(m.group(1) or m.group(2))
+        if n:
+            marks.append(
+                (
+                    m.start(),
+                    f"{scope.plan_year - n}-{scope.plan_year - 1}" if n > 1 else str(scope.plan_year - 1),
+                )
+            )
+    for m in _THIS_TERM.finditer(before):
+        start = scope.plan_year - 1 - (scope.plan_year - 1 - _TERM_ANCHOR) % 5
+        marks.append(
+            (m.start(), f"{start}-{scope.plan_year - 1}" if start < scope.plan_year - 1 else str(start))
+        )
     cmp_ = next(reversed(list(_COMPARE.finditer(before))), None)
     if cmp_:
         y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
@@ -146,11 +240,50 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
             marks.append((0, str(scope.plan_year - 1)))
     if not marks and scope.carry:
         marks.append((-1, scope.carry))
+    if not marks and not scope.period:
+        return None
+    period = max(marks)[1] if marks else scope.period
+    if period == "plan":
+        return str(scope.plan_year), "target"
+    base = _last_base(before) if growth else None
+    if base is not None and "-" not in period and base < int(period):
+        # 1992年…比1987年增长65.7%，年均递增10.6%: growth over the years since the base year.
+        return f"{base + 1}-{period}", "actual"
     if not marks:
         return None
-    period = max(marks)[1]
     if growth and "-" not in period and (scope.term_section or term_at >= 0):
         window = before[-12:]
         if has_words("growth", "annual").search(window):
-            return scope.term
-    return period
+            return scope.term, "actual"
+    return period, "actual"
+
+
+def _term_at(before: str, within: int | None = None) -> int:
+    """Where the last word for the outgoing term stands, if it starts before `within` (not
+    本届政府…第一年: that is one year)."""
+    at = -1
+    for m in has_words("periods", "term").finditer(before, 0, len(before) if within is None else within + 8):
+        if (within is None or m.start() < within) and not _FIRST_YEAR.match(before, m.end()):
+            at = m.start()
+    return at
+
+
+def _span_years(word: str) -> int | None:
+    """两 → 2, 四 → 4, 3 → 3: the N of N年来, up to ten."""
+    n = int(word) if word.isdigit() else "一两三四五六七八九十".find(word) + 1
+    if word == "二":
+        n = 2
+    return n if 1 < n <= 10 else None
+
+
+def _last_base(before: str) -> int | None:
+    """The base year of a comparison (比1987年, 较2015年) in the clause before a growth."""
+    clause = re.split(r"[；;。]", before)[-1]
+    found = [int(y) for y in _BASE_YEAR.findall(clause)]
+    return found[-1] if found else None
+
+
+@cache
+def _this_year(late: bool) -> re.Pattern[str]:
+    """The plan year's own word in a review: 今年 in January, 明年 in December."""
+    return re.compile("明年" if late else r"今年(?!以来|来|前|初|上半年|一季度)")

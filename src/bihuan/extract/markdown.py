@@ -1,0 +1,102 @@
+"""Markdown and YAML front matter, read without moving a character.
+
+A report in Markdown (`# 标题`, `**——在…会议上**`, `> 引文`) says the same as the plain text
+without its marks. `unmark` blanks the marks out with spaces, which `repair` drops as it drops
+every inner space, so the text keeps its length and every span still indexes the file as
+decoded. The front matter (`---` / `key: value` lines / `---`) is blanked out of the body and
+read for the document's title, date and source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
+# Marks at the start of a line: headings, block quotes, bullets (not 1. — a report's own heading).
+_LINE_MARK = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?=[ \t]|$)|>[ \t]?(?:>[ \t]?)*|[-+*](?=[ \t]))", re.M)
+_RULE = re.compile(r"^[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
+_TRAILING_HASHES = re.compile(r"[ \t]+#+[ \t]*$", re.M)
+# Emphasis pairs: **x**, __x__, *x*; a lone * or _ (5*3, snake_case) is left alone.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPH = re.compile(r"(?<![A-Za-z0-9*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![A-Za-z0-9*])")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|~>])")
+_CODE_TICKS = re.compile(r"`+")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+def has_front_matter(text: str) -> bool:
+    return text.startswith(("---", "\ufeff---")) and _FRONT.match(text) is not None
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The match with every character but a line break turned into a space."""
+    return re.sub(r"[^\n]", " ", m.group())
+
+
+def _keep_group(group: int):  # type: ignore[no-untyped-def]
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(group)
+        a, b = m.start(group) - m.start(), m.end(group) - m.start()
+        whole = m.group()
+        return " " * a + inner + re.sub(r"[^\n]", " ", whole[b:])
+
+    return sub
+
+
+def _value(raw: str) -> str | None:
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return value or None
+
+
+def front_matter(text: str) -> tuple[FrontMatter, int]:
+    """The front matter's fields and where the body starts (0 when there is none)."""
+    m = _FRONT.match(text)
+    if m is None:
+        return FrontMatter(), 0
+    fields: dict[str, str | None] = {}
+    key = None
+    for line in m.group(1).splitlines():
+        item = re.match(r"^[ \t]*-[ \t]+(.*)$", line)
+        if item and key and fields.get(key) is None:
+            fields[key] = _value(item.group(1))  # a list: its first item
+            continue
+        found = _FIELD.match(line)
+        if found:
+            key = found.group(1).lower()
+            fields.setdefault(key, _value(found.group(2)))
+    date = fields.get("date")
+    day = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", date or "")
+    iso = f"{day.group(1)}-{int(day.group(2)):02d}-{int(day.group(3)):02d}" if day else None
+    source = fields.get("source") or fields.get("url") or fields.get("source_url")
+    return FrontMatter(fields.get("title"), iso, source), m.end()
+
+
+def unmark(text: str) -> tuple[str, FrontMatter]:
+    """The text with front matter and Markdown marks blanked out (same length), and the front matter."""
+    meta, body = front_matter(text)
+    head = re.sub(r"[^\n]", " ", text[:body])
+    rest = text[body:]
+    rest = _HTML_COMMENT.sub(_blank, rest)
+    rest = _BREAK_TAG.sub(_blank, rest)
+    rest = _RULE.sub(_blank, rest)
+    rest = _TRAILING_HASHES.sub(_blank, rest)
+    rest = _LINE_MARK.sub(_blank, rest)
+    rest = _LINK.sub(_keep_group(1), rest)
+    rest = _STRONG.sub(_keep_group(2), rest)
+    rest = _EMPH.sub(_keep_group(1), rest)
+    rest = _ESCAPE.sub(" ", rest)
+    rest = _CODE_TICKS.sub(_blank, rest)
+    return head + rest, meta
