@@ -462,7 +462,7 @@ NAME_ROWS: list[tuple[str, list[Row]]] = [
     ),
     (  # N%的X + what X did: the share of X that did it
         "全县已有85%的行政村实现了集中供水。",
-        [("actual", "2023", "实现集中供水的行政村", 85.0, "%", None, None)],
+        [("actual", "2023", "集中供水的行政村", 85.0, "%", None, None)],
     ),
     (  # a bare verb repeating the verb of a 把 clause: that clause names the amount
         "继续把闲置厂房改造为创业基地，全年再改造12万平方米。",

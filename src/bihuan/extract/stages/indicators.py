@@ -13,6 +13,7 @@ from bihuan.extract.stages import names as nm
 from bihuan.extract.stages.distribute import split_subjects
 from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.periods import YEAR_AT, Scope, has_words, sentence_period, words
+from bihuan.extract.stages.tidy import tidy_name
 from bihuan.extract.types import Check
 
 _DIGIT = re.compile(r"\d")
@@ -462,12 +463,13 @@ _MEMO = _Memo()
 
 
 def _key(f: Fact, value: bool = True, growth: bool = True) -> tuple[object, ...]:
-    """What makes a fact the same fact: its name, kind, period and numbers (the value's or the
-    growth's only, when asked)."""
+    """What makes a fact the same fact: its name as the plan will give it (tidied), kind, period
+    and numbers (the value's or the growth's only, when asked)."""
+    name = tidy_name(f.name)
     numbers = (f.value, f.unit, f.qualifier, f.range) if value else (None, None, f.growth_qualifier, None)
     if not growth:
-        return (f.name, f.kind, f.period, *numbers, None, None, None)
-    return (f.name, f.kind, f.period, *numbers, f.growth_pct, f.basis, f.growth_qualifier if value else None)
+        return (name, f.kind, f.period, *numbers, None, None, None)
+    return (name, f.kind, f.period, *numbers, f.growth_pct, f.basis, f.growth_qualifier if value else None)
 
 
 def _memo(scope: Scope) -> _Memo:
