@@ -107,6 +107,15 @@ SCOPE_ROWS: list[tuple[str, str, str, list[Row]]] = [
             ("target", "2024", "生产总值", None, None, 6.0, "about"),
         ],
     ),
+    (  # a five-year plan by name: its years, a result when it is over, a target before it starts
+        "“十三五”时期，全县生产总值年均增长7%。",
+        "“十四五”时期，全县生产总值年均增长6%。",
+        "一、工作回顾",
+        [
+            ("actual", "2016-2020", "生产总值", None, None, 7.0, None),
+            ("target", "2021-2025", "生产总值", None, None, 6.0, None),
+        ],
+    ),
     (  # a base year is no marker: the growth since it spans the years after it
         "2023年全县生产总值达到98亿元，比2018年增长35%。",
         "",

@@ -28,6 +28,11 @@ _YEARS_SPAN = re.compile(
 _THIS_TERM = re.compile(r"本届政府(?:成立|履职)?以来")
 _TERM_ANCHOR = 2018
 _FIRST_YEAR = re.compile(r".{0,8}?第一年")
+# A five-year plan by name: “十二五” (2011-2015), “九五”时期 (1996-2000), 十四五末 (2025).
+_FIVE_YEAR_PLAN = re.compile(
+    r"[“\"](十[一二三四五六七八九]?|[三四五六七八九])五[”\"](末|期末|以来)?"
+    r"|(十[一二三四五六七八九]?|[三四五六七八九])五(?=时期|期间|规划|计划)"
+)
 _HEAD = 60  # how far into a sentence a list of targets is announced
 _PLAN_TERM = re.compile(
     r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
@@ -90,7 +95,11 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     year = YEAR_AT.match(para.text)
     lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
     if role == "review":
-        if _term_at(para.text, 12) >= 0:
+        past = [m for m in _plan_marks(scope, head) if m[2] == "actual"]
+        first_year = re.search(r"\d{4}年", head)
+        if past and "-" in past[0][1] and (first_year is None or first_year.start() > past[0][0]):
+            scope.period = past[0][1]
+        elif _term_at(para.text, 12) >= 0:
             scope.period = scope.term
         elif scope.term_section:
             scope.period = scope.term
@@ -99,8 +108,11 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         elif any(para.text.startswith(w) for w in words("periods", "last_year")):
             scope.period = str(p - 1)
         return
+    named = [m for m in _plan_marks(scope, head) if m[2] == "target"]
     if has_words("periods", "next_five").search(head):
         scope.period, scope.kind = scope.next_five, "target"
+    elif named:
+        scope.period, scope.kind = named[0][1], "target"
     elif year and int(year.group(1)) >= p:
         scope.period, scope.kind = year.group(1), "target"
     elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
@@ -174,6 +186,7 @@ def sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> 
             if int(m.group(1)) > scope.plan_year
         ]
         marks += [(before.rfind(w), str(scope.plan_year), "target") for w in words("periods", "this_year")]
+        marks += _plan_marks(scope, before)
         marks += [
             (m.start(), m.group(1) or str(scope.plan_year - 1), "actual")
             for m in _past_clause().finditer(before)
@@ -210,6 +223,11 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     term_at = _term_at(before)
     if term_at >= 0:
         marks.append((term_at, scope.term))
+    for at, span, kind in _plan_marks(scope, before):
+        if kind == "actual":
+            marks.append((at, span))
+            if "-" in span:
+                term_at = max(term_at, at)
     for m in _YEARS_SPAN.finditer(before):
         n = _span_years(m.group(1) or m.group(2))
         if n:
@@ -256,6 +274,35 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
         if has_words("growth", "annual").search(window):
             return scope.term, "actual"
     return period, "actual"
+
+
+def plan_span(m: re.Match[str]) -> tuple[int, int]:
+    """The years of a five-year plan named by a `_FIVE_YEAR_PLAN` match (the third ran 1966-1970)."""
+    name = m.group(1) or m.group(3)
+    k = (
+        10 + ("一二三四五六七八九".find(name[1]) + 1 if len(name) > 1 else 0)
+        if name[0] == "十"
+        else "一二三四五六七八九".find(name) + 1
+    )
+    start = 1966 + 5 * (k - 3)
+    return start, start + 4
+
+
+def _plan_marks(scope: Scope, text: str) -> list[tuple[int, str, str]]:
+    """(where, period, kind) for each five-year plan named in `text`: its span, or its last year
+    for …末, as a target when it has not begun, as a result when it is over."""
+    out = []
+    p = scope.plan_year
+    for m in _FIVE_YEAR_PLAN.finditer(text):
+        start, end = plan_span(m)
+        tail = m.group(2) or ""
+        if start >= p or (end >= p and tail != "以来"):
+            out.append((m.start(), str(end) if "末" in tail else f"{start}-{end}", "target"))
+        elif end < p:
+            out.append((m.start(), str(end) if "末" in tail else f"{start}-{end}", "actual"))
+        elif tail == "以来":
+            out.append((m.start(), f"{start}-{p - 1}" if start < p - 1 else str(start), "actual"))
+    return out
 
 
 def _term_at(before: str, within: int | None = None) -> int:
