@@ -463,7 +463,7 @@ NAME_ROWS: list[tuple[str, list[Row]]] = [
         [("actual", "2023", "地区生产总值", 312.5, "亿元", None, None)],
     ),
     (  # a percentage of a part is its share of the whole: 部分占整体比重, without 的
-        "在校学生中，职业学校在校生达到41.2%，民营经济增加值占全县生产总值的比重达到55%。",
+        "在校学生中，职业学校在校生达到41.2%，民营经济增加值占全县生产总值的55%。",
         [
             ("actual", "2023", "职业学校在校生占在校学生比重", 41.2, "%", None, None),
             ("actual", "2023", "民营经济增加值占全县生产总值比重", 55.0, "%", None, None),
