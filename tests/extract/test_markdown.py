@@ -65,7 +65,10 @@ def test_front_matter_fields_and_list_values() -> None:
 def test_unmark_keeps_length_and_line_breaks(text: str) -> None:
     plain, _ = unmark(text)
     assert len(plain) == len(text)
-    assert [i for i, c in enumerate(plain) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+    kept = [i for i, c in enumerate(text) if c == "\n"]
+    added = [i for i, c in enumerate(plain) if c == "\n" and text[i] != "\n"]
+    assert all(plain[i] == "\n" for i in kept)
+    assert all(text[i] == "*" for i in added)  # a bold head's closing mark, before its paragraph
 
 
 def test_markdown_report_reads_like_plain_text() -> None:
@@ -93,6 +96,25 @@ def test_markdown_spans_index_the_original_text() -> None:
         assert original.replace("*", "").replace(" ", "") in ind.quote.replace(" ", "")
     heading = plan.sections[0]
     assert REPORT[heading.span[0] : heading.span[0] + 4] == "一、20"
+
+
+def test_unnumbered_bold_heading_opens_a_section() -> None:
+    text = (
+        "政府工作报告\n\n各位代表：\n\n**2023年工作回顾** 过去一年，全县生产总值增长5.1%。\n\n"
+        "（一）产业发展\n\n规上工业增加值增长7.2%。\n\n**2024年工作安排** 今年全县生产总值增长6%左右。\n"
+    )
+    plan = extract_text(text, "md")
+    assert [(s.heading, s.level, s.role) for s in plan.sections] == [
+        ("2023年工作回顾", 1, "review"),
+        ("（一）产业发展", 2, "review"),
+        ("2024年工作安排", 1, "goals"),
+    ]
+    got = [(i.kind, i.period, i.name, i.growth_pct) for i in plan.indicators]
+    assert got == [
+        ("actual", "2023", "生产总值", 5.1),
+        ("actual", "2023", "规上工业增加值", 7.2),
+        ("target", "2024", "生产总值", 6.0),
+    ]
 
 
 def test_front_matter_alone_makes_text_markdown() -> None:

@@ -33,6 +33,15 @@ class FrontMatter:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    # Where a line's heading mark stands (# 标题, or a short bold run opening a line): offsets
+    # into the text, for headings that carry no number of their own.
+    headings: tuple[int, ...] = ()
+
+
+# A short bold run opening a line (**2023年工作回顾**), not a sentence (it has no 。 and does not
+# end with ：), may be followed on its line by the paragraph it heads.
+_BOLD_HEAD = re.compile(r"^[ \t]{0,3}\*\*(?=\S)([^*\n。！？]{2,40}?)(?<=[^\s：:，,])\*\*(?!\*)", re.M)
+_HASH_HEAD = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?=\S)", re.M)
 
 
 def has_front_matter(text: str) -> bool:
@@ -84,11 +93,29 @@ def front_matter(text: str) -> tuple[FrontMatter, int]:
     return FrontMatter(fields.get("title"), iso, source), m.end()
 
 
+def _split_bold_heads(rest: str, body: int) -> tuple[str, list[int]]:
+    """Offsets of bold heads; a head with its paragraph on the same line gets a line break
+    where its closing mark stood (same length), so the paragraph stands on its own."""
+    starts: list[int] = []
+    chunks: list[str] = []
+    pos = 0
+    for m in _BOLD_HEAD.finditer(rest):
+        starts.append(body + m.start(1))
+        alone = rest[m.end() : m.end() + 1] in ("", "\n", "\r")
+        chunks += [rest[pos : m.start(1) - 2], "  ", m.group(1), "  " if alone else "\n "]
+        pos = m.end()
+    chunks.append(rest[pos:])
+    return "".join(chunks), starts
+
+
 def unmark(text: str) -> tuple[str, FrontMatter]:
     """The text with front matter and Markdown marks blanked out (same length), and the front matter."""
     meta, body = front_matter(text)
     head = re.sub(r"[^\n]", " ", text[:body])
     rest = text[body:]
+    hashes = [body + m.end() for m in _HASH_HEAD.finditer(rest)]
+    rest, bold = _split_bold_heads(rest, body)
+    meta = FrontMatter(meta.title, meta.date, meta.source, tuple(sorted(hashes + bold)))
     rest = _HTML_COMMENT.sub(_blank, rest)
     rest = _BREAK_TAG.sub(_blank, rest)
     rest = _RULE.sub(_blank, rest)

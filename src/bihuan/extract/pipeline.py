@@ -35,7 +35,7 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     if markdown:
         doc = replace(doc, markup="markdown")
     body_end = _body_end(paras, len(rep.text))
-    heads = headings([p for p in paras if p.start < body_end], body_end)
+    heads = headings([p for p in paras if p.start < body_end], body_end, _marked(paras, rep, front.headings))
     if doc.plan_year is None or doc.report_date is None:
         guess = _guess_year(rep.text, heads) or doc.plan_year or _year_after_review(rep.text, heads)
         doc = replace(doc, plan_year=guess)
@@ -81,6 +81,25 @@ def _review_by_content(heads: list[Heading], paras: list[Para], year: int) -> No
         ):
             h.role = "review"
             changed.add(h.id)
+
+
+_SALUTATION = re.compile(r"^(?:各位代表|同志们|各位委员)")
+
+
+def _marked(paras: list[Para], rep: Repaired, marks: tuple[int, ...]) -> frozenset[int]:
+    """The paragraphs a Markdown heading mark opens, past the title block and its salutation."""
+    if not marks:
+        return frozenset()
+    wanted = set(marks)
+    first = next((i + 1 for i, p in enumerate(paras[:20]) if _SALUTATION.match(p.text)), 0)
+    out = set()
+    for i, p in enumerate(paras):
+        if i < first:
+            continue
+        src = rep.to_source(p.start)
+        if src in wanted or src - 1 in wanted or src - 2 in wanted:
+            out.add(i)
+    return frozenset(out)
 
 
 def _body_end(paras: list[Para], end: int) -> int:

@@ -41,15 +41,25 @@ _SPACE_RUN = re.compile(r"[ \u200b\u200c\u200d\u2060\ufeff]+")
 _NUMBER_END = re.compile(r"[\u4e00-\u9fff]\d[\d.,]*$")
 _NUMBER_GOES_ON = re.compile(r"^(?:\d|\.\d)(?!\d{0,1}[.、](?!\d))")
 _LINE = re.compile(r"[^\n]+")
-# A middle dot between digits is a decimal point in some printed reports (14·1%).
-# Some print a decimal point as 。 (12。2%): only where a short fraction and a unit follow.
-_DOT_DECIMAL = re.compile(
-    r"(?<=\d) ?[·・•∙] ?(?=\d)|(?<=\d)。(?=\d{1,2}(?:%|‰|亿|万|个|倍|元|吨|公斤|斤|美元))"
-)
+# A middle dot between digits is a decimal point in some printed reports (14·1%); some print it
+# as 。 (12。2%), taken only where a short fraction and a unit follow. Patterns open with a
+# character class so the regex engine can skip ahead: these run over the whole text.
+_DOT_DECIMAL = re.compile(r"\d(?: ?[·・•∙] ?|。(?=\d{1,2}(?:%|‰|亿|万|个|倍|元|吨|公斤|斤|美元)))(?=\d)")
+_DOT_MARK = re.compile(r"[·・•∙。]")
+_FULLWIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _FULLWIDTH) + "]")
 _PUNCT = re.compile(r"[。，；：！？]")
 # Scanned text reads 1 as l or I and 0 as O inside a number (增长l0%, 1O.5%).
-_OCR_ONE = re.compile(r"(?<![A-Za-z])[lI](?=\d)|(?<=\d)[lI](?=[\d%.])")
-_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d%.])|(?<![A-Za-z])O(?=\d)")
+_OCR = re.compile(r"[lIOo](?=[\d%.])")
+
+
+def _ocr_digit(m: re.Match[str]) -> str:
+    c, at, text = m.group(), m.start(), m.string
+    prev = text[at - 1] if at else ""
+    after_digit = prev.isdigit()
+    opens_number = not (prev.isascii() and prev.isalpha()) and text[at + 1].isdigit() and c in "lIO"
+    if after_digit or opens_number:
+        return "1" if c in "lI" else "0"
+    return c
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +88,11 @@ class Repaired:
         return (s, e)
 
 
-_NARROW = re.compile(r"[^\u2e80-\U0010ffff“”‘’]")  # half-width: below the CJK blocks, less quotes
+_NARROW = re.compile(r"[^\u2e80-\U0010ffff“”‘’]")
 
 
 def _width(line: str) -> float:
+    """Printed width in full-width characters: Latin letters, digits and ASCII count half."""
     return len(line) - 0.5 * len(_NARROW.findall(line))
 
 
@@ -119,8 +130,9 @@ def _is_layout(lines: list[str]) -> bool:
 
 def repair(source: str) -> Repaired:
     """Rejoin broken lines, drop artifacts and spaces, normalise full-width characters."""
-    raw = _DOT_DECIMAL.sub(lambda m: m.group().replace(m.group().strip(), "."), source.translate(_FULLWIDTH))
-    raw = _OCR_ZERO.sub("0", _OCR_ONE.sub("1", raw))
+    raw = _FULLWIDTH_CHARS.sub(lambda m: _FULLWIDTH[ord(m.group())], source)
+    raw = _DOT_DECIMAL.sub(lambda m: _DOT_MARK.sub(".", m.group()), raw)
+    raw = _OCR.sub(_ocr_digit, raw)
     # Non-empty lines only, each with whether a blank line stands before it: a text of a
     # million newlines costs one regex scan, not a million list entries.
     lines: list[tuple[str, list[tuple[int, int]], int, bool]] = []  # (text, pieces, end, blank before)

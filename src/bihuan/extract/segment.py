@@ -98,13 +98,14 @@ def _role(heading: str, parent: Role | None) -> Role:
     return "tasks" if parent in ("goals", "tasks") else "other"
 
 
-def headings(paras: list[Para], text_end: int) -> list[Heading]:
-    """Sections from 一、 / （一） / 1. headings, each spanning to the next of its level or above."""
+def headings(paras: list[Para], text_end: int, marked: frozenset[int] = frozenset()) -> list[Heading]:
+    """Sections from 一、 / （一） / 1. headings, each spanning to the next of its level or above.
+    A paragraph in `marked` (a Markdown heading with no number) opens a top-level section."""
     found: list[Heading] = []
     stack: list[Heading] = []
     counters: dict[str | None, int] = {}
     for i, p in enumerate(paras):
-        level = _level(p.text)
+        level = _level(p.text) or (1 if i in marked and len(p.text) <= 40 else 0)
         if not level or is_block(p.text):
             continue
         while stack and stack[-1].level >= level:

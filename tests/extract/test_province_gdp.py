@@ -1,0 +1,85 @@
+"""The GDP growth target of every province-year the economists' table and the corpus share.
+
+The table (../shared/gold/province-gdp-targets.csv) gives the target of the report delivered in
+a year; the shared tool's own matcher (../shared/tools/gdp-targets.py) says whether a plan has
+it. Read with the engine as `bihuan batch` reads them, unpacked from the shared archive.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import tarfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bihuan.extract import extract_text
+from bihuan.ingest import read_path
+
+# The corpus files 四川省/2003.md … 2017.md each hold the report of the year after their name:
+# their own dates (2010.md: 2011年1月18日) and their 主要预期目标 (2011年主要预期目标是) say so.
+# Read right, their targets are for the next year, which the table pairs with the next file.
+OTHER_YEARS_REPORT = {("四川省", str(y)) for y in range(2003, 2018)}
+BAR = 0.97
+
+
+def _tool(shared: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gdp_targets", shared / "tools" / "gdp-targets.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scored(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    archive = shared_dir / "corpus" / "provinces.tar.xz"
+    if not archive.exists():
+        pytest.skip("../shared/corpus/provinces.tar.xz not present")
+    rows = list(csv.DictReader((shared_dir / "gold" / "province-gdp-targets.csv").open(encoding="utf-8")))
+    root = tmp_path_factory.mktemp("provinces")
+    wanted = {f"provinces/{r['region']}/{r['year']}.md" for r in rows}
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.name in wanted]
+        tar.extractall(root, members=members, filter="data")
+    tool = _tool(shared_dir)
+    out: dict[str, list[str]] = {"right": [], "wrong": [], "none": [], "other": []}
+    for r in rows:
+        path = root / "provinces" / r["region"] / f"{r['year']}.md"
+        if not path.exists():
+            continue
+        src = read_path(path)
+        plan = json.loads(json.dumps(extract_text(src.text, src.source_format).to_dict()))
+        want, qual = float(r["gdp_growth_target_pct"]), r.get("qualifier") or ""
+        found = tool.gdp_targets(plan, r["year"])
+        key = f"{r['region']} {r['year']}: want {want}{' ' + qual if qual else ''}"
+        if any(tool.right(i, want, qual) for i in found):
+            out["right"].append(key)
+        else:
+            got = "; ".join(
+                f"{i['name']} {i.get('growth_pct')} {i.get('range')} {i.get('qualifier')}" for i in found
+            )
+            out["wrong" if found else "none"].append(f"{key}; got {got}" if found else key)
+        if (r["region"], r["year"]) in OTHER_YEARS_REPORT:
+            out["other"].append(key)
+    return out
+
+
+def test_gdp_growth_targets(scored: dict[str, list[str]]) -> None:
+    right, wrong, none = (len(scored[k]) for k in ("right", "wrong", "none"))
+    rows = right + wrong + none
+    assert rows == 439
+    print(
+        f"\nGDP growth targets: {right} right, {wrong} wrong, {none} not found of {rows} ({right / rows:.4f})"
+    )
+    for line in scored["wrong"]:
+        print("WRONG", line)
+    for line in scored["none"]:
+        print("NONE ", line)
+    other = len(scored["other"])
+    readable = rows - other
+    print(f"of the {readable} rows whose file holds that year's report: {right / readable:.4f}")
+    assert right / readable >= BAR
