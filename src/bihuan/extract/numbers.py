@@ -97,7 +97,9 @@ def _pattern() -> re.Pattern[str]:
     people = rules.alternation(rules.words()["numbers"]["bare_scale_nouns"])
     after = rules.alternation(tuple(w for w, _ in _qual_after()))
     dash = r"[－\-~～—至到]"
+    # The lookahead lets the engine skip, at C speed, every position where no number can start.
     return re.compile(
+        r"(?=[百千\d零〇一二两三四五六七八九十])"
         rf"(?:(?P<pre>百分之)|(?P<permille>千分之))?(?P<num>{_NUM})"
         rf"(?:(?P<pct1>%)?{dash}(?:百分之|千分之)?(?P<num2>{_NUM}))?"
         rf"(?:(?P<pct>%|‰)|(?P<points>个百分点)|(?P<times>倍)"

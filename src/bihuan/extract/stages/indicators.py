@@ -345,9 +345,10 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 def _tidy(name: str) -> str:
     name = nm.without_compare(name.strip("，、；：,;: *#"))  # * and # are Markdown marks
-    for head in words("names", "de_heads"):
-        name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
-    name = _OWNER_DE.sub("", name)  # 国务院的部委 → 国务院部委: an organisation's 的
+    if "的" in name:
+        for head in words("names", "de_heads"):
+            name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
+        name = _OWNER_DE.sub("", name)  # 国务院的部委 → 国务院部委: an organisation's 的
     for adverb in words("names", "inner_adverbs"):
         k = name.find(adverb, 2)
         if k > 0 and name.startswith(words("growth", "up") + words("growth", "down"), k + len(adverb)):
@@ -403,8 +404,10 @@ def _from_to_spans(
     text: str, qs: list[Quantity], growth: dict[int, tuple[int, bool] | None]
 ) -> dict[int, _Span]:
     """The end quantities of 由A增至B changes, by index, with how their start is written."""
-    before, between = _from_to()
     out: dict[int, _Span] = {}
+    if "由" not in text and "从" not in text:
+        return out
+    before, between = _from_to()
     for i in range(1, len(qs)):
         a, b = qs[i - 1], qs[i]
         if a.kind != b.kind or a.kind == "times" or growth.get(i - 1) or growth.get(i) or (i - 1) in out:
@@ -462,10 +465,9 @@ class _Memo(threading.local):
 _MEMO = _Memo()
 
 
-def _key(f: Fact, value: bool = True, growth: bool = True) -> tuple[object, ...]:
-    """What makes a fact the same fact: its name as the plan will give it (tidied), kind, period
-    and numbers (the value's or the growth's only, when asked)."""
-    name = tidy_name(f.name)
+def _key(f: Fact, name: str, value: bool = True, growth: bool = True) -> tuple[object, ...]:
+    """What makes a fact the same fact: its name as the plan will give it (`name`, tidied), kind,
+    period and numbers (the value's or the growth's only, when asked)."""
     numbers = (f.value, f.unit, f.qualifier, f.range) if value else (None, None, f.growth_qualifier, None)
     if not growth:
         return (name, f.kind, f.period, *numbers, None, None, None)
@@ -475,21 +477,22 @@ def _key(f: Fact, value: bool = True, growth: bool = True) -> tuple[object, ...]
 def _memo(scope: Scope) -> _Memo:
     if _MEMO.scope != id(scope) or _MEMO.count != len(scope.facts):
         _MEMO.scope, _MEMO.count = id(scope), len(scope.facts)
-        _MEMO.keys = {_key(f) for f in scope.facts}
+        _MEMO.keys = {_key(f, tidy_name(f.name)) for f in scope.facts}
         _MEMO.estimated_section = None
     return _MEMO
 
 
 def _is_new(memo: _Memo, scope: Scope, f: Fact) -> bool:
     """False for a fact the report already stated: same name, kind, period and numbers."""
-    key = _key(f)
+    name = tidy_name(f.name)
+    key = _key(f, name)
     if key in memo.keys:
         return False
     memo.keys.add(key)
     if f.value is not None and f.growth_pct is not None:
         # 达到152亿元，增长5.1%, said again later as 达到152亿元: the later one says nothing new.
-        memo.keys.add(_key(f, value=False))
-        memo.keys.add(_key(f, growth=False))
+        memo.keys.add(_key(f, name, value=False))
+        memo.keys.add(_key(f, name, growth=False))
     memo.count = len(scope.facts) + 1
     return True
 

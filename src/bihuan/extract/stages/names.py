@@ -294,6 +294,8 @@ def _after_stops() -> tuple[str, ...]:
 def is_change(name: str) -> str:
     """比上一个五年增加 → 增加: a name that is only a change (and what it is compared with) names
     the change of the measure before it. Empty when the name is more than that."""
+    if len(name) > 12 or not name.endswith(_lists()["growth"]):
+        return ""
     bare = _COMPARE.sub("", name)
     return bare if bare in _lists()["growth"] else ""
 
@@ -301,7 +303,9 @@ def is_change(name: str) -> str:
 def without_compare(name: str) -> str:
     """城镇居民储蓄存款比上年增加 → 城镇居民储蓄存款增加: what a change is compared with is no
     part of the measure's name."""
-    return _COMPARE.sub("", name) if len(name) > 6 else name
+    return (
+        _COMPARE.sub("", name) if len(name) > 6 and ("比" in name or "较" in name or "同" in name) else name
+    )
 
 
 def clause_subject(sentence: str, end: int) -> str:
