@@ -22,7 +22,8 @@ from bihuan.ingest import read_path
 # The corpus files 四川省/2003.md … 2017.md each hold the report of the year after their name:
 # their own dates (2010.md: 2011年1月18日) and their 主要预期目标 (2011年主要预期目标是) say so.
 # Read right, their targets are for the next year, which the table pairs with the next file.
-OTHER_YEARS_REPORT = {("四川省", str(y)) for y in range(2003, 2018)}
+# 江苏省/2003.md holds the report of 2010 (（2010年2月20日 梁保华）).
+OTHER_YEARS_REPORT = {("四川省", str(y)) for y in range(2003, 2018)} | {("江苏省", "2003")}
 BAR = 0.97
 
 
@@ -79,7 +80,10 @@ def test_gdp_growth_targets(scored: dict[str, list[str]]) -> None:
         print("WRONG", line)
     for line in scored["none"]:
         print("NONE ", line)
-    other = len(scored["other"])
-    readable = rows - other
-    print(f"of the {readable} rows whose file holds that year's report: {right / readable:.4f}")
-    assert right / readable >= BAR
+    other = set(scored["other"])
+    readable = rows - len(other)
+    right_readable = sum(1 for k in scored["right"] if k not in other)
+    print(
+        f"of the {readable} rows whose file holds that year's report: {right_readable} right ({right_readable / readable:.4f})"
+    )
+    assert right_readable / readable >= BAR

@@ -152,14 +152,20 @@ def _region(b: _Block, paras: list[Para], title: str | None) -> str | None:
             return b.meeting[: cut.start()]
     if any(any(w in p.text for w in ("我代表国务院", "国务院向大会")) for p in paras[:5]):
         return str(block["national_region"])
-    if b.region:
+    if b.region and _named(b.region):
         return b.region
     for p in paras[:8]:
         m = _DELEGATE_REGION.search(p.text)
-        if m:
+        if m and _named(m.group(1)):
             return m.group(1)
     m = _TITLE_REGION.search(re.sub(r"\d{4}年", "", title or ""))
-    return m.group(1) if m else None
+    return m.group(1) if m and _named(m.group(1)) else None
+
+
+def _named(region: str) -> bool:
+    """自治区, 本市 or 全省 name no place: a region needs a name before its kind."""
+    bare = re.sub(r"(?:自治区|自治州|自治县|地区|省|市|县|区|旗|盟|州)$", "", region)
+    return len(bare) >= 2 and not bare.startswith(("自治", "本", "全", "我"))
 
 
 def title_year(title: str | None) -> int | None:

@@ -18,7 +18,7 @@ _YEAR_IN = re.compile(r"(?<![\d到至比较])(\d{4})年(?!以来|来|起|以后|
 _COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _BASE_YEAR = re.compile(
-    r"(?:比|较|与|同)(\d{4})年(?:相比|同期)?(?=增长|提高|增加|上升|下降|减少|降低|翻|，|,|$)"
+    r"(?:比|较|与|同|由|从)(\d{4})年(?:的|相比|同期)?(?=增长|提高|增加|上升|下降|减少|降低|翻|，|,|$)"
 )
 # N年来, 过去N年, 这N年 for any N: the N years before the plan year.
 _YEARS_SPAN = re.compile(
@@ -33,6 +33,7 @@ _FIVE_YEAR_PLAN = re.compile(
     r"[“\"](十[一二三四五六七八九]?|[三四五六七八九])五[”\"](末|期末|以来)?"
     r"|(十[一二三四五六七八九]?|[三四五六七八九])五(?=时期|期间|规划|计划)"
 )
+_REACHED_BY = re.compile(r"(?:增加|增长|提高|上升|下降|减少|降低|扩大|达|增|升|降)?(?:到|至)(\d{4})年")
 _HEAD = 60  # how far into a sentence a list of targets is announced
 _PLAN_TERM = re.compile(
     r"“?十[一二三四五六七八九]?五”?(?:规划|计划)?(?:时期|期间)?的?(?:主要)?(?:发展)?目标|[一二三四五两]年(?:内|间)"
@@ -249,6 +250,9 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     offset = max(0, pos - _WINDOW)
     for m in _YEAR_IN.finditer(before):
         if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
+            marks.append((m.start(), m.group(1)))
+    for m in _REACHED_BY.finditer(before):  # 由2005年的3984亿元增加到2010年的9150亿元
+        if int(m.group(1)) < scope.plan_year:
             marks.append((m.start(), m.group(1)))
     yoy = _last(has_words("periods", "vs_last_year"), before) if growth else -1
     if yoy >= 0:
