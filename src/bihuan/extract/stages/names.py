@@ -280,11 +280,6 @@ def _growth_re() -> re.Pattern[str]:
     return re.compile(rf"({growth})(?:了|均|分别|为|达|约|近|超过|不低于|不超过|控制在|高于|低于|的)*$")
 
 
-def starts_with_verb(sentence: str, at: int) -> bool:
-    """A verb, adverb or particle starts at `at` (the words that end an object name)."""
-    return sentence.startswith(_after_stops(), at)
-
-
 @cache
 def _after_stops() -> tuple[str, ...]:
     lists = _lists()
