@@ -120,7 +120,7 @@ def clean_lead(text: str) -> str:
 
 def without_notes(name: str) -> str:
     """化肥（折纯） → 化肥."""
-    return _NOTE.sub("", name)
+    return _NOTE.sub("", name) if "（" in name or "(" in name else name
 
 
 def is_filler(text: str) -> bool:
