@@ -304,3 +304,31 @@ def test_the_815_provincial_reports(shared_dir: Path, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     assert pq.read_metadata(out / "indicators.parquet").num_rows > 0
+
+
+def test_ctrl_c_keeps_the_plans_written_and_says_how_to_go_on(
+    invoke: Invoke, reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bihuan.export import batch
+
+    real = batch._plan_data
+    calls: list[str] = []
+
+    def interrupted_on_the_third(report: batch.Report) -> dict[str, Any]:
+        calls.append(report.source)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(report)
+
+    monkeypatch.setattr(batch, "_plan_data", interrupted_on_the_third)
+    out = tmp_path / "out"
+    result = invoke("batch", str(reports), "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 130
+    assert (
+        result.stderr.splitlines()[-1].startswith("已中断：")
+        and "run the same command again" in result.stderr
+    )
+    assert len(plans_under(out)) == 2 and not list(out.rglob("*.tmp"))
+    monkeypatch.setattr(batch, "_plan_data", real)
+    again = invoke("batch", str(reports), "--out", str(out))
+    assert "新读 2，跳过 2" in summary(again)

@@ -82,7 +82,14 @@ def batch(
         from bihuan.export.batch import write_tables
 
         tables = write_tables(result, out)
-    except (KeyboardInterrupt, CliError):
+    except KeyboardInterrupt:
+        typer.echo(
+            "已中断：写好的计划都已保存，再次运行同一命令即从中断处继续 / "
+            "Interrupted: the plans written so far are kept; run the same command again to go on",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    except CliError:
         raise
     except ExportError as e:
         raise CliError(e.zh, e.en) from e
