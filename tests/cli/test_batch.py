@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -332,3 +333,17 @@ def test_ctrl_c_keeps_the_plans_written_and_says_how_to_go_on(
     monkeypatch.setattr(batch, "_plan_data", real)
     again = invoke("batch", str(reports), "--out", str(out))
     assert "新读 2，跳过 2" in summary(again)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names that are not UTF-8 need Linux")
+def test_a_folder_named_in_gbk(invoke: Invoke, tmp_path: Path) -> None:
+    folder = os.path.join(os.fsencode(tmp_path / "reports"), "河谷县".encode("gbk"))
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"2022.md"), "w", encoding="utf-8") as handle:
+        handle.write(BARE_REPORT)
+    out = tmp_path / "out"
+    result = invoke("batch", str(tmp_path / "reports"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    (row, *_) = table_rows(out)
+    assert row["source"].endswith("/2022.md") and "\ufffd" in row["source"]
+    assert row["region_from"] == "layout" and row["report_year"] == 2022

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from bihuan import __version__
 from bihuan.export import ExportError
-from bihuan.export.indicator_table import IndicatorTable, Row, layout_of, plan_rows
+from bihuan.export.indicator_table import IndicatorTable, Row, layout_of, plan_rows, readable_name
 
 PLANS = "plans"
 MADE_BY = "made_by"  # the plan's top-level key saying what made it from which file state
@@ -134,7 +134,7 @@ def find_reports(paths: Sequence[str], out: Path) -> tuple[list[Report], list[Fa
                     )
                 )
                 continue
-            found.append(Report(str(file), rel.as_posix(), plan))
+            found.append(Report(str(file), readable_name(rel.as_posix()), plan))
     if not found and not failures:
         shown = "、".join(paths)
         kinds = " ".join(f".{e}" for e in sorted(extensions))

@@ -49,11 +49,16 @@ _YEAR = re.compile(r"[12]\d{3}")
 _DATE_YEAR = re.compile(r"([12]\d{3})")
 
 
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (a name written in GBK, say) become �."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def layout_of(path: PurePath) -> tuple[str | None, int | None]:
     """(region, year) from `<region>/<year>.<ext>`: the stem is a year, the folder its region."""
     if not _YEAR.fullmatch(path.stem):
         return None, None
-    region = path.parent.name or None
+    region = readable_name(path.parent.name) or None
     return region, int(path.stem)
 
 
