@@ -16,6 +16,7 @@ folder, or any folder of reports given with --corpus DIR.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tarfile
@@ -55,7 +56,15 @@ def command_run(corpus: Path, out: Path, jobs: int) -> tuple[float, str]:
     return seconds, done.stdout.splitlines()[0] if done.stdout else ""
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) so far of this process and of its ended children."""
+    t = os.times()
+    return t.user + t.system, t.children_user + t.children_system
+
+
 def library_run(corpus: Path, out: Path, jobs: int, force: bool) -> None:
+    load_before = os.getloadavg()[0]
+    own0, children0 = cpu_seconds()
     start = time.perf_counter()
     reports, early = find_reports([str(corpus)], out)
     found = time.perf_counter()
@@ -63,6 +72,7 @@ def library_run(corpus: Path, out: Path, jobs: int, force: bool) -> None:
     ran = time.perf_counter()
     write_tables(result, out)
     end = time.perf_counter()
+    own1, children1 = cpu_seconds()
     total = end - start
     print(
         f"  {len(reports)} reports: {result.done} read, {result.skipped} reused, "
@@ -71,6 +81,10 @@ def library_run(corpus: Path, out: Path, jobs: int, force: bool) -> None:
     print(
         f"  {total:.2f} s = find {found - start:.2f} + pool {ran - found:.2f} + tables {end - ran:.2f}; "
         f"{len(reports) / total:.1f} reports/s; max RSS of one worker {result.max_rss_mb:.0f} MB"
+    )
+    print(
+        f"  CPU {children1 - children0:.2f} s in the workers + {own1 - own0:.2f} s here "
+        f"(load average before: {load_before:.2f}; on a busy machine the wall time exceeds CPU / {jobs})"
     )
 
 
