@@ -312,16 +312,16 @@ def test_ctrl_c_keeps_the_plans_written_and_says_how_to_go_on(
 ) -> None:
     from bihuan.export import batch
 
-    real = batch._plan_data
+    real = batch._plan_of
     calls: list[str] = []
 
-    def interrupted_on_the_third(report: batch.Report) -> dict[str, Any]:
+    def interrupted_on_the_third(report: batch.Report) -> Any:
         calls.append(report.source)
         if len(calls) == 3:
             raise KeyboardInterrupt
         return real(report)
 
-    monkeypatch.setattr(batch, "_plan_data", interrupted_on_the_third)
+    monkeypatch.setattr(batch, "_plan_of", interrupted_on_the_third)
     out = tmp_path / "out"
     result = invoke("batch", str(reports), "--out", str(out), "--jobs", "1")
     assert result.exit_code == 130
@@ -330,7 +330,7 @@ def test_ctrl_c_keeps_the_plans_written_and_says_how_to_go_on(
         and "run the same command again" in result.stderr
     )
     assert len(plans_under(out)) == 2 and not list(out.rglob("*.tmp"))
-    monkeypatch.setattr(batch, "_plan_data", real)
+    monkeypatch.setattr(batch, "_plan_of", real)
     again = invoke("batch", str(reports), "--out", str(out))
     assert "新读 2，跳过 2" in summary(again)
 

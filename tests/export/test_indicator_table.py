@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 
-from bihuan.export.indicator_table import COLUMN_NAMES, IndicatorTable, layout_of, plan_rows
-from bihuan.extract import Plan
+from bihuan.export.batch import plan_json
+from bihuan.export.indicator_table import COLUMN_NAMES, IndicatorTable, engine_plan_rows, layout_of, plan_rows
+from bihuan.extract import Plan, extract_text
+from bihuan.ingest import read_path
+
+EXAMPLES = ("shixian-2022-report.txt", "shishi-2023-report.txt")
 
 
 @pytest.mark.parametrize(
@@ -90,3 +95,26 @@ def test_an_empty_table_still_has_its_columns(tmp_path: Path) -> None:
     assert (tmp_path / "t.csv").read_text("utf-8-sig").splitlines()[0].replace('"', "").split(",") == list(
         COLUMN_NAMES
     )
+
+
+# ---------------------------------------------------------------- the batch's fast paths
+def example_plans(repo_root: Path) -> list[Plan]:
+    plans = []
+    for name in EXAMPLES:
+        source = read_path(repo_root / "examples" / name)
+        plans.append(extract_text(source.text, source.source_format))
+    return plans
+
+
+def test_plan_json_is_to_dict_plus_made_by(repo_root: Path, sample_plan: Plan) -> None:
+    """A batch writes a plan with orjson straight from the dataclasses: the same data as
+    to_dict (which `bihuan extract --json` prints), whatever fields the engine adds."""
+    made_by = {"bihuan": "0.1.0+abc", "source": "a/2022.txt", "source_bytes": 1, "source_mtime_ns": 2}
+    for plan in [*example_plans(repo_root), sample_plan]:
+        assert json.loads(plan_json(plan, made_by)) == {**plan.to_dict(), "made_by": made_by}
+
+
+def test_rows_off_the_plan_are_the_rows_of_its_json(repo_root: Path, sample_plan: Plan) -> None:
+    for plan in [*example_plans(repo_root), sample_plan]:
+        layout = ("乙县", 2021)
+        assert engine_plan_rows(plan, "s.txt", layout) == plan_rows(plan.to_dict(), "s.txt", layout)

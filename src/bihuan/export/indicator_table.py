@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bihuan.extract import Plan
 
 # (name, pyarrow type name) in table order; the types are mapped in `_arrow_schema`.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -62,9 +65,27 @@ def layout_of(path: PurePath) -> tuple[str | None, int | None]:
     return region, int(path.stem)
 
 
-def _report_year(document: dict[str, Any]) -> int | None:
-    found = _DATE_YEAR.match(document.get("report_date") or "")
-    return int(found.group(1)) if found else None
+def _head(
+    region: str | None,
+    report_date: str | None,
+    plan_year: int | None,
+    source: str,
+    layout: tuple[str | None, int | None],
+) -> tuple[Any, ...]:
+    """(source, region, region_from, report_year, year_from, plan_year) of a plan's rows."""
+    layout_region, layout_year = layout
+    region_from: str | None = "document"
+    if not region:
+        region, region_from = layout_region, ("layout" if layout_region else None)
+    found = _DATE_YEAR.match(report_date or "")
+    report_year = int(found.group(1)) if found else None
+    year_from: str | None = "document"
+    if report_year is None:
+        if layout_year is not None:
+            report_year, year_from = layout_year, "layout"
+        else:
+            report_year, year_from = plan_year, ("document" if plan_year is not None else None)
+    return (source, region, region_from, report_year, year_from, plan_year)
 
 
 def plan_rows(
@@ -72,20 +93,9 @@ def plan_rows(
 ) -> list[Row]:
     """The table rows of one plan (its JSON data), in COLUMNS order; `source` names the file."""
     document = plan.get("document") or {}
-    layout_region, layout_year = layout
-    region_from: str | None = "document"
-    region = document.get("region")
-    if not region:
-        region, region_from = layout_region, ("layout" if layout_region else None)
-    plan_year = document.get("plan_year")
-    year_from: str | None = "document"
-    report_year = _report_year(document)
-    if report_year is None:
-        if layout_year is not None:
-            report_year, year_from = layout_year, "layout"
-        else:
-            report_year, year_from = plan_year, ("document" if plan_year is not None else None)
-    head = (source, region, region_from, report_year, year_from, plan_year)
+    head = _head(
+        document.get("region"), document.get("report_date"), document.get("plan_year"), source, layout
+    )
     rows = []
     for i in plan.get("indicators") or ():
         low_high = i.get("range") or (None, None)
@@ -106,6 +116,37 @@ def plan_rows(
                 low_high[1],
                 bool(i.get("estimated")),
                 i.get("quote"),
+            )
+        )
+    return rows
+
+
+def engine_plan_rows(
+    plan: Plan, source: str, layout: tuple[str | None, int | None] = (None, None)
+) -> list[Row]:
+    """The same rows as `plan_rows(plan.to_dict(), ...)`, read off the engine's Plan directly."""
+    document = plan.document
+    head = _head(document.region, document.report_date, document.plan_year, source, layout)
+    rows = []
+    for i in plan.indicators:
+        low_high = i.range or (None, None)
+        rows.append(
+            (
+                *head,
+                getattr(i, "measure", None),
+                i.name,
+                i.kind,
+                i.period,
+                i.value,
+                i.unit,
+                i.growth_pct,
+                i.basis,
+                i.qualifier,
+                i.growth_qualifier,
+                low_high[0],
+                low_high[1],
+                bool(i.estimated),
+                i.quote,
             )
         )
     return rows
