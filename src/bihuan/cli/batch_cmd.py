@@ -52,6 +52,9 @@ def batch(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="重新读取所有报告，即使计划已是最新。")] = False,
 ) -> None:
+    import time
+
+    started = time.perf_counter()
     n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if n_jobs < 1:
         raise CliError(
@@ -73,9 +76,6 @@ def batch(
             f"无法创建结果文件夹 {out}（{e.strerror}）",
             f"cannot create the output folder {out} ({e.strerror})",
         ) from e
-    import time
-
-    started = time.perf_counter()
     try:
         result = _run(reports, n_jobs, force)
         result.failures[:0] = early_failures
@@ -95,8 +95,7 @@ def batch(
         raise CliError(e.zh, e.en) from e
     except OSError as e:
         raise CliError(
-            f"无法写入指标表（{e.strerror}）：{e.filename}",
-            f"cannot write the indicator table ({e.strerror}): {e.filename}",
+            f"无法写入 {e.filename}（{e.strerror}）", f"cannot write {e.filename} ({e.strerror})"
         ) from e
     except Exception as e:
         raise unexpected(e) from e
