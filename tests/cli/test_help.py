@@ -23,6 +23,14 @@ def test_help_is_chinese_with_an_example(invoke: Invoke, args: tuple[str, ...]) 
     assert "bihuan extract" in result.stdout
 
 
+def test_batch_help_lists_every_option(invoke: Invoke) -> None:
+    result = invoke("batch", "--help")
+    assert result.exit_code == 0, result.output
+    assert "示例" in result.stdout and "bihuan batch" in result.stdout
+    for option in ("PATH...", "--out", "--jobs", "--force", "indicators.parquet", "plans/"):
+        assert option in result.stdout
+
+
 def test_extract_help_lists_every_option(invoke: Invoke) -> None:
     out = invoke("extract", "--help").stdout
     for option in ("--json", "--xlsx", "--max-mb", "FILE", "标准输入"):

@@ -27,6 +27,7 @@ PASSWORD = "long-enough-1"
     [
         ((), "缺少命令"),
         (("extract",), "缺少参数 FILE"),
+        (("batch",), "缺少参数 PATH..."),
         (("plan",), "缺少命令"),
         (("plan", "import"), "缺少参数 FILE"),
         (("plan", "export"), "缺少参数 OUT.xlsx"),
@@ -48,7 +49,7 @@ def test_a_missing_argument_is_the_usage_and_exit_2(invoke: Invoke, args: tuple[
 
 def test_bare_bihuan_names_the_commands(invoke: Invoke) -> None:
     error = invoke().stderr.splitlines()[-1]
-    assert all(name in error for name in ("extract", "plan", "status", "demo"))
+    assert all(name in error for name in ("extract", "batch", "plan", "status", "demo"))
 
 
 def test_the_installed_entry_exits_2_without_arguments() -> None:

@@ -7,14 +7,14 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
+from bihuan.cli import backup_cmds, batch_cmd, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
     cls=BihuanGroup,
     name="bihuan",
     help="bihuan（闭环）：把政府工作报告读成目标与任务清单，供部署、督导、考核使用。",
-    epilog="示例：\n· bihuan extract 报告.txt\n· bihuan plan import 报告.docx\n· bihuan assign confirm\n· bihuan status\n· bihuan 某命令 --help（查看全部选项）",
+    epilog="示例：\n· bihuan extract 报告.txt\n· bihuan batch 报告文件夹 --out 结果\n· bihuan plan import 报告.docx\n· bihuan assign confirm\n· bihuan status\n· bihuan 某命令 --help（查看全部选项）",
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -24,6 +24,12 @@ app.command(
     help=extract_cmd.HELP,
     epilog=extract_cmd.EPILOG,
 )(extract_cmd.extract)
+app.command(
+    "batch",
+    cls=BihuanCommand,
+    help=batch_cmd.HELP,
+    epilog=batch_cmd.EPILOG,
+)(batch_cmd.batch)
 
 
 ledger_cmds.plan_app.command("publish", cls=BihuanCommand, epilog=supervise_cmds.PUBLISH_EPILOG)(
