@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from functools import cache
 from typing import NamedTuple
 
@@ -85,11 +84,10 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
             )
         )
-    memo = _memo(scope)
     estimated_at = min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
     if estimated_at >= 0 and any(w in text[estimated_at:] for w in words("kind", "estimated_onward")):
-        memo.estimated_section = section  # （预计数，下同）: the figures after it are estimates too
-    elif memo.estimated_section is not None and memo.estimated_section == section:
+        scope.estimated_section = section  # （预计数，下同）: the figures after it are estimates too
+    elif scope.estimated_section is not None and scope.estimated_section == section:
         estimated_at = 0
     growth = {
         i: (q.start, False) if q.unit == "番" else nm.growth_word_before(text, q.start)
@@ -242,7 +240,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                     f.end = start + qs[gl[-1]].end
                 used.update(gl)
         for f in facts:
-            if len(f.name) > 1 and _is_new(memo, scope, f):  # one character (只有849天) names nothing
+            if len(f.name) > 1 and _is_new(scope, f):  # one character (只有849天) names nothing
                 scope.facts.append(f)
                 last_name = f.name
         if facts:
@@ -451,20 +449,6 @@ def _start_fact(
     return f
 
 
-class _Memo(threading.local):
-    """What one report's reading remembers between sentences besides its Scope: the facts
-    already read (a fact said twice is one indicator) and the section whose figures a
-    （预计数，下同） note made estimates. Tied to one Scope and rebuilt when another comes."""
-
-    scope: int = -1
-    count: int = 0
-    keys: set[tuple[object, ...]]
-    estimated_section: str | None = None
-
-
-_MEMO = _Memo()
-
-
 def _key(f: Fact, name: str, value: bool = True, growth: bool = True) -> tuple[object, ...]:
     """What makes a fact the same fact: its name as the plan will give it (`name`, tidied), kind,
     period and numbers (the value's or the growth's only, when asked)."""
@@ -474,26 +458,17 @@ def _key(f: Fact, name: str, value: bool = True, growth: bool = True) -> tuple[o
     return (name, f.kind, f.period, *numbers, f.growth_pct, f.basis, f.growth_qualifier if value else None)
 
 
-def _memo(scope: Scope) -> _Memo:
-    if _MEMO.scope != id(scope) or _MEMO.count != len(scope.facts):
-        _MEMO.scope, _MEMO.count = id(scope), len(scope.facts)
-        _MEMO.keys = {_key(f, tidy_name(f.name)) for f in scope.facts}
-        _MEMO.estimated_section = None
-    return _MEMO
-
-
-def _is_new(memo: _Memo, scope: Scope, f: Fact) -> bool:
+def _is_new(scope: Scope, f: Fact) -> bool:
     """False for a fact the report already stated: same name, kind, period and numbers."""
     name = tidy_name(f.name)
     key = _key(f, name)
-    if key in memo.keys:
+    if key in scope.seen:
         return False
-    memo.keys.add(key)
+    scope.seen.add(key)
     if f.value is not None and f.growth_pct is not None:
         # 达到152亿元，增长5.1%, said again later as 达到152亿元: the later one says nothing new.
-        memo.keys.add(_key(f, name, value=False))
-        memo.keys.add(_key(f, name, growth=False))
-    memo.count = len(scope.facts) + 1
+        scope.seen.add(_key(f, name, value=False))
+        scope.seen.add(_key(f, name, growth=False))
     return True
 
 

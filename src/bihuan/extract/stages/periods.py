@@ -67,6 +67,9 @@ class Scope:
     carry: str | None = None  # the year a sentence opened with, until its 。
     clause_open: bool = False  # the last sentence ended with ；
     late: bool = False  # delivered in the autumn or winter before the plan year: 今年 is the review's year
+    # The facts already read, by name, kind, period and numbers: a fact said twice is one indicator.
+    seen: set[tuple[object, ...]] = field(default_factory=set)
+    estimated_section: str | None = None  # the section a （预计数，下同） note made estimates
 
     @property
     def term(self) -> str:
