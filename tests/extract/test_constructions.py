@@ -116,6 +116,26 @@ SCOPE_ROWS: list[tuple[str, str, str, list[Row]]] = [
             ("target", "2021-2025", "生产总值", None, None, 6.0, None),
         ],
     ),
+    (  # a comparison holds for the sentences after it, until another marker
+        "2023年同2018年相比，粮食产量增长12%，达到9.8万吨。蔬菜产量增长20%，达到3.1万吨。",
+        "",
+        "一、过去五年工作回顾",
+        [
+            ("actual", "2019-2023", "粮食产量", None, None, 12.0, None),
+            ("actual", "2023", "粮食产量", 9.8, "万吨", None, None),
+            ("actual", "2019-2023", "蔬菜产量", None, None, 20.0, None),
+            ("actual", "2023", "蔬菜产量", 3.1, "万吨", None, None),
+        ],
+    ),
+    (  # 本世纪末 is the century's last year; in a plan, 五年平均 is the coming five
+        "",
+        "到本世纪末，新增就业岗位1.5万个。五年平均人口自然增长率控制在8‰左右。",
+        "一、工作回顾",
+        [
+            ("target", "2100", "新增就业岗位", 1.5, "万个", None, None),
+            ("target", "2024-2028", "人口自然增长率", 8.0, "‰", None, "about"),
+        ],
+    ),
     (  # a base year is no marker: the growth since it spans the years after it
         "2023年全县生产总值达到98亿元，比2018年增长35%。",
         "",

@@ -95,12 +95,12 @@ def test_national_reports_recall(shared_dir: Path, year: int) -> None:
 
 
 def test_national_reports_recall_pooled(shared_dir: Path) -> None:
-    """Pooled over the seven reports: 0.93 now (192/206); the misses left are time scopes (six)
-    and names the gold writes in words the reports do not use."""
+    """Pooled over the seven reports, the issue's bar: 0.956 now (197/206); the misses left are
+    names the gold writes in words the reports do not use, and levels of a term review."""
     outs = [_national_scored(shared_dir, year)[0] for year in NATIONAL_YEARS]
     recall = sum(o["matched"] for o in outs) / sum(o["gold"] for o in outs)
     print(f"\nnational pooled: {recall:.4f}")
-    assert recall >= 0.93
+    assert recall >= 0.95
 
 
 @pytest.mark.parametrize(("name", "floor"), [("shixian-2022-report", 0.93), ("shishi-2023-report", 0.88)])

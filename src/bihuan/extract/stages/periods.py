@@ -69,6 +69,8 @@ class Scope:
     late: bool = False  # delivered in the autumn or winter before the plan year: 今年 is the review's year
     # The facts already read, by name, kind, period and numbers: a fact said twice is one indicator.
     seen: set[tuple[object, ...]] = field(default_factory=set)
+    # 1992年同1987年相比，…: the comparison holds for the sentences after it until another marker.
+    compare: tuple[int, int] | None = None
     estimated_section: str | None = None  # the section a （预计数，下同） note made estimates
 
     @property
@@ -84,7 +86,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     """Update the time scope at a paragraph: its role and any time words it opens with."""
     p = scope.plan_year
     head = para.text[:24]
-    scope.carry, scope.clause_open = None, False
+    scope.carry, scope.clause_open, scope.compare = None, False, None
     if new_section or role != scope.role:
         scope.role = role
         scope.kind = "actual" if role == "review" else "target"
@@ -130,6 +132,13 @@ def enter_sentence(scope: Scope, text: str) -> None:
     (今年…的主要预期目标是：) turns a review into a plan, 去年 / 一年来 / 2021年 turns it back."""
     p = scope.plan_year
     head = text[:_HEAD]
+    if scope.kind == "actual":
+        cmp_ = _COMPARE.search(text)
+        if cmp_:
+            y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
+            scope.compare = (y1, y0) if y1 < p else None
+        elif YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text):
+            scope.compare = None
     cue = _target_cue().search(head)
     if cue:
         lead = head[: cue.start()]
@@ -191,6 +200,9 @@ def sentence_period(scope: Scope, text: str, pos: int, growth: bool = False) -> 
         ]
         marks += [(before.rfind(w), str(scope.plan_year), "target") for w in words("periods", "this_year")]
         marks += _plan_marks(scope, before)
+        century = before.rfind("本世纪末")  # 到本世纪末: the century's last year
+        if century >= 0:
+            marks.append((century, str(((scope.plan_year - 1) // 100 + 1) * 100), "target"))
         marks += [
             (m.start(), m.group(1) or str(scope.plan_year - 1), "actual")
             for m in _past_clause().finditer(before)
@@ -265,6 +277,9 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
             marks.append((0, str(scope.plan_year - 1)))
     if not marks and scope.carry:
         marks.append((-1, scope.carry))
+    if not marks and scope.compare:
+        y1, y0 = scope.compare
+        marks.append((-1, f"{y0 + 1}-{y1}" if growth and y1 - y0 > 1 else str(y1)))
     if not marks and not scope.period:
         return None
     period = max(marks)[1] if marks else scope.period
