@@ -69,3 +69,10 @@ def test_region_name_is_a_prefix_in_the_regions_own_report() -> None:
     text = "政府工作报告\n——2024年1月10日在示例县第十八届人民代表大会第三次会议上\n一、2023年工作回顾\n示例生产总值增长5.2%。\n"
     names = [i.name for i in extract_text(text).indicators]
     assert names == ["生产总值"]
+
+
+@pytest.mark.parametrize("dash", ["-", "－", "—", "–", "―", "～", "~", "至"])
+def test_range_dashes(dash: str) -> None:
+    text = f"政府工作报告\n一、2024年目标\n今年主要预期目标是：地区生产总值增长7.5%{dash}8%。\n"
+    got = [(i.growth_pct, i.qualifier, i.range) for i in extract_text(text).indicators]
+    assert got == [(7.5, "range", (7.5, 8.0))]

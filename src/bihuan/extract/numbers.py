@@ -96,7 +96,7 @@ def _pattern() -> re.Pattern[str]:
     never = rules.alternation(u.never)
     people = rules.alternation(rules.words()["numbers"]["bare_scale_nouns"])
     after = rules.alternation(tuple(w for w, _ in _qual_after()))
-    dash = r"[－\-~～—至到]"
+    dash = r"[－\-~～—–―至到]"
     # The lookahead lets the engine skip, at C speed, every position where no number can start.
     return re.compile(
         r"(?=[百千\d零〇一二两三四五六七八九十])"

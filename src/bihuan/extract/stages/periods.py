@@ -71,6 +71,7 @@ class Scope:
     seen: set[tuple[object, ...]] = field(default_factory=set)
     # 1992年同1987年相比，…: the comparison holds for the sentences after it until another marker.
     compare: tuple[int, int] | None = None
+    review_span: str | None = None  # the term a top-level review section covers, for its subsections
     estimated_section: str | None = None  # the section a （预计数，下同） note made estimates
 
     @property
@@ -88,14 +89,23 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
     head = para.text[:24]
     scope.carry, scope.clause_open, scope.compare = None, False, None
     if new_section or role != scope.role:
+        inherited = (
+            scope.review_span if role == "review" and scope.role == "review" and heading_level > 1 else None
+        )
         scope.role = role
         scope.kind = "actual" if role == "review" else "target"
         scope.period = str(p - 1) if role == "review" else str(p)
         scope.term_section = False
-        if role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0):
-            scope.period = scope.term
+        past = [m for m in _plan_marks(scope, head) if m[2] == "actual" and "-" in m[1]]
+        if inherited:
+            # （一）…: a subsection of a term review (一、“十一五”时期工作回顾) reviews the term too.
+            scope.period, scope.term_section = inherited, True
+        elif role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0 or past):
+            scope.period = past[0][1] if past else scope.term
             # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
             scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
+        if heading_level == 1 or role != "review":
+            scope.review_span = scope.period if scope.term_section else None
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = YEAR_AT.match(para.text)
