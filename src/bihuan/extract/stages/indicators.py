@@ -38,7 +38,9 @@ def _bridge() -> re.Pattern[str]:
         words("growth", "bridge") + words("growth", "annual") + words("growth", "cumulative")
     )
     # 比1992年 / 较2015年: a base year said before the growth (157亿元（当年价），比1992年增长16%)
-    return re.compile(rf"(?:[（(][^（）()]{{0,12}}[）)]|[，,、]?(?:{bridge}|[比较]\d{{4}}年))*[，,、]?(?:分别|均)?")
+    return re.compile(
+        rf"(?:[（(][^（）()]{{0,12}}[）)]|[，,、]?(?:{bridge}|[比较]\d{{4}}年))*[，,、]?(?:分别|均)?"
+    )
 
 
 @cache

@@ -41,6 +41,9 @@ def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     stays as it was."""
     out = _NUMBERING.sub("", name)
     out = _lead_words().sub("", out)
+    verb = next((v for v in rules.words()["names"]["lead_verbs"] if out.startswith(v)), None)
+    if verb and len(out) - len(verb) >= 4:
+        out = out[len(verb) :]
     for own in region:
         if out.startswith(own) and len(out) - len(own) >= 2:
             out = out[len(own) :]
