@@ -21,6 +21,7 @@ _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长幅度|上涨幅度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))"
     r"(?:要|为|在|是|预定|预期)*$"
 )
+_NUMERAL = re.compile(r"[0-9零〇一二三四五六七八九十两百千万亿半几数多番倍%‰]")
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
 # A rate word alone (涨幅仍然高达21.7%) names the measure last named, with this rate.
@@ -75,6 +76,8 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         opened = YEAR_AT.match(text)
         if opened and int(opened.group(1)) < scope.plan_year:
             scope.carry = opened.group(1)
+    if not _NUMERAL.search(text):
+        return  # no digit and no numeral: no quantity
     qs = find_quantities(text, MAX_PER_SENTENCE + 1)
     if not qs:
         return

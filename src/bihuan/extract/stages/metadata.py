@@ -201,12 +201,12 @@ def read_metadata(
 
 def _plan_year(paras: list[Para], report_date: str | None, titled: int | None) -> int | None:
     votes: Counter[int] = Counter()
-    for p in paras:
-        for weight, pattern in zip((3, 2, 2, 1, 1), _PLAN_YEAR, strict=True):
-            for m in pattern.finditer(p.text):
-                y = _year(m.group(1))
-                if y:
-                    votes[y] += weight
+    text = "\n".join(p.text for p in paras)  # one scan per pattern, not one per paragraph
+    for weight, pattern in zip((3, 2, 2, 1, 1), _PLAN_YEAR, strict=True):
+        for m in pattern.finditer(text):
+            y = _year(m.group(1))
+            if y:
+                votes[y] += weight
     if report_date:
         y, mo = int(report_date[:4]), int(report_date[5:7])
         guess = y + 1 if mo >= 9 else y
