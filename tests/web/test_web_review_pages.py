@@ -17,7 +17,9 @@ COPIES = 20  # 214,000 characters: 11 pages of ~370 KB; unpaged, the one page wa
 def _copy(text: str, k: int) -> str:
     """The report with its amounts moved by k: a fact said twice is one indicator, so each copy
     must say its own."""
-    return re.sub(r"(\d+)(?=(?:\.\d+)?(?:亿元|万元|万人|个|公里|%))", lambda m: str(int(m.group(1)) + k), text)
+    return re.sub(
+        r"(\d+)(?=(?:\.\d+)?(?:亿元|万元|万人|个|公里|%))", lambda m: str(int(m.group(1)) + k), text
+    )
 
 
 def _large_draft(web: Web) -> int:
