@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from web_helpers import ADMIN, REPORT, Web, error_page, form
+from web_helpers import ADMIN, REPORT, Web, error_page, form, own_figures
 
 from bihuan.track import drafts
 from bihuan.web.pages import REVIEW_PAGE_CHARS, source_pages
@@ -14,17 +14,8 @@ from bihuan.web.pages import REVIEW_PAGE_CHARS, source_pages
 COPIES = 20  # 214,000 characters: 11 pages of ~370 KB; unpaged, the one page was ~4 MB
 
 
-def _copy(text: str, k: int) -> str:
-    """The report with its amounts moved by k: a fact said twice is one indicator, so each copy
-    must say its own."""
-    return re.sub(
-        r"(\d+)(?=(?:\.\d+)?(?:亿元|万元|万人|个|公里|%))", lambda m: str(int(m.group(1)) + k), text
-    )
-
-
 def _large_draft(web: Web) -> int:
-    report = REPORT.read_text("utf-8")
-    text = "\n".join(_copy(report, k) for k in range(COPIES))
+    text = own_figures(REPORT.read_text("utf-8"), COPIES)
     with web.db() as s:
         return drafts.start(s, text, "大报告.txt", "txt", ADMIN).id
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import ADMIN, REPORT, Web, error_page, form, row_counts
+from web_helpers import ADMIN, REPORT, Web, error_page, form, own_figures, row_counts
 
 from bihuan.extract import extract_text
 from bihuan.track import drafts
@@ -97,6 +97,7 @@ def test_a_report_past_the_memory_limit_is_refused(copy_empty: Copy, make_web: C
     web = make_web(*copy_empty(), import_memory_mb=100)  # a 3 MB text report needs ~130 MB
     with web.db() as s:
         before = row_counts(s)
-    error_page(_post(web, "big.txt", REPORT.read_bytes() * 100), 400, "报告太大或太复杂", "超出内存上限")
+    big = own_figures(REPORT.read_text("utf-8"), 100).encode("utf-8")  # each copy with its own figures
+    error_page(_post(web, "big.txt", big), 400, "报告太大或太复杂", "超出内存上限")
     with web.db() as s:
         assert row_counts(s) == before
