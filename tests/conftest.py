@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import tarfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -30,6 +33,42 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip("../shared not present: corpus tests need the team's shared corpus")
     return SHARED_DIR
+
+
+def _shared_tool(shared: Path, filename: str) -> ModuleType:
+    """A script of ../shared/tools loaded as a module (its name has a dash, so not importable)."""
+    spec = importlib.util.spec_from_file_location(
+        f"shared_{filename.replace('-', '_')[:-3]}", shared / "tools" / filename
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def score_tool(shared_dir: Path) -> ModuleType:
+    """../shared/tools/score.py: facts against gold, the team's matcher."""
+    return _shared_tool(shared_dir, "score.py")
+
+
+@pytest.fixture(scope="session")
+def gdp_tool(shared_dir: Path) -> ModuleType:
+    """../shared/tools/gdp-targets.py: a plan's GDP growth targets against the published table."""
+    return _shared_tool(shared_dir, "gdp-targets.py")
+
+
+@pytest.fixture(scope="session")
+def provinces(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 815 provincial reports (``<region>/<year>.md``), unpacked once for the whole test run
+    from ../shared/corpus/provinces.tar.xz into a temporary folder; never copied into the project."""
+    archive = shared_dir / "corpus" / "provinces.tar.xz"
+    if not archive.is_file():
+        pytest.skip(f"{archive} not present: the provincial corpus is needed")
+    root = tmp_path_factory.mktemp("corpus")
+    with tarfile.open(archive) as tar:
+        tar.extractall(root, filter="data")
+    return root / "provinces"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import tarfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -278,9 +277,7 @@ def test_without_out_it_is_a_usage_error(invoke: Invoke, reports: Path) -> None:
 
 
 # ---------------------------------------------------------------- the provincial corpus
-def test_the_815_provincial_reports(shared_dir: Path, tmp_path: Path) -> None:
-    with tarfile.open(shared_dir / "corpus" / "provinces.tar.xz") as archive:
-        archive.extractall(tmp_path, filter="data")
+def test_the_815_provincial_reports(provinces: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = subprocess.run(
         [
@@ -288,7 +285,7 @@ def test_the_815_provincial_reports(shared_dir: Path, tmp_path: Path) -> None:
             "-m",
             "bihuan.cli",
             "batch",
-            str(tmp_path / "provinces"),
+            str(provinces),
             "--out",
             str(out),
             "--jobs",

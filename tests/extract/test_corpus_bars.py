@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -14,19 +13,11 @@ from bihuan.extract import extract_text
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _scorer(shared: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("shared_score", shared / "tools" / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def fumeng(shared_dir: Path) -> tuple[dict, dict, ModuleType]:
+def fumeng(shared_dir: Path, score_tool: ModuleType) -> tuple[dict, dict, ModuleType]:
     text = (shared_dir / "corpus" / "fumeng-2021-report.txt").read_text("utf-8")
     gold = json.loads((shared_dir / "gold" / "fumeng-2021-report.json").read_text("utf-8"))
-    return extract_text(text, "txt").to_dict(), gold, _scorer(shared_dir)
+    return extract_text(text, "txt").to_dict(), gold, score_tool
 
 
 def test_fumeng_facts(fumeng: tuple[dict, dict, ModuleType]) -> None:
@@ -75,41 +66,46 @@ def test_fumeng_spans_point_at_the_source(fumeng: tuple[dict, dict, ModuleType],
 NATIONAL_YEARS = [1992, 1993, 1994, 1995, 1997, 1998, 1999]
 
 
-def _national_scored(shared_dir: Path, year: int) -> tuple[dict, dict]:
-    text = (shared_dir / "corpus" / f"national-{year}-report.txt").read_text("utf-8")
-    gold = json.loads((shared_dir / "gold" / f"national-{year}-report.json").read_text("utf-8"))
-    plan = extract_text(text, "txt").to_dict()
-    out, _, _ = _scorer(shared_dir).score(gold["facts"], plan["indicators"], False)
-    print(f"\nnational-{year}:", json.dumps(out, ensure_ascii=False))
-    assert plan["document"]["region"] == gold["region"]
-    assert plan["document"]["plan_year"] == gold["plan_year"]
-    return out, plan
+@pytest.fixture(scope="module")
+def national(shared_dir: Path, score_tool: ModuleType) -> dict[int, tuple[dict, dict, dict]]:
+    """Each national report read once: (score, plan, gold) by year."""
+    out = {}
+    for year in NATIONAL_YEARS:
+        text = (shared_dir / "corpus" / f"national-{year}-report.txt").read_text("utf-8")
+        gold = json.loads((shared_dir / "gold" / f"national-{year}-report.json").read_text("utf-8"))
+        plan = extract_text(text, "txt").to_dict()
+        scored, _, _ = score_tool.score(gold["facts"], plan["indicators"], False)
+        out[year] = (scored, plan, gold)
+    return out
 
 
 @pytest.mark.parametrize("year", NATIONAL_YEARS)
-def test_national_reports_recall(shared_dir: Path, year: int) -> None:
+def test_national_reports_recall(national: dict[int, tuple[dict, dict, dict]], year: int) -> None:
     """The 1990s national reports (a different register: State Council, term reviews, Chinese
     numerals): figures are printed, and each must keep at least 0.85 recall (0.85-1.00 now)."""
-    out, _ = _national_scored(shared_dir, year)
+    out, plan, gold = national[year]
+    print(f"\nnational-{year}:", json.dumps(out, ensure_ascii=False))
+    assert plan["document"]["region"] == gold["region"]
+    assert plan["document"]["plan_year"] == gold["plan_year"]
     assert out["recall"] >= 0.85
 
 
-def test_national_reports_recall_pooled(shared_dir: Path) -> None:
+def test_national_reports_recall_pooled(national: dict[int, tuple[dict, dict, dict]]) -> None:
     """Pooled over the seven reports, the issue's bar: 0.956 now (197/206); the misses left are
     names the gold writes in words the reports do not use, and levels of a term review."""
-    outs = [_national_scored(shared_dir, year)[0] for year in NATIONAL_YEARS]
+    outs = [out for out, _, _ in national.values()]
     recall = sum(o["matched"] for o in outs) / sum(o["gold"] for o in outs)
     print(f"\nnational pooled: {recall:.4f}")
     assert recall >= 0.95
 
 
 @pytest.mark.parametrize(("name", "floor"), [("shixian-2022-report", 0.93), ("shishi-2023-report", 0.88)])
-def test_own_examples(shared_dir: Path, name: str, floor: float) -> None:
+def test_own_examples(score_tool: ModuleType, name: str, floor: float) -> None:
     """The project's fictional reports, written after the engine's rules: a check against overfitting."""
     text = (ROOT / "examples" / f"{name}.txt").read_text("utf-8")
     gold = json.loads((ROOT / "tests" / "golden" / "gold" / f"{name}.json").read_text("utf-8"))
     plan = extract_text(text, "txt").to_dict()
-    out, _, _ = _scorer(shared_dir).score(gold["facts"], plan["indicators"], True)
+    out, _, _ = score_tool.score(gold["facts"], plan["indicators"], True)
     print(f"\n{name}:", json.dumps(out, ensure_ascii=False))
     doc = plan["document"]
     assert (doc["region"], doc["report_date"], doc["plan_year"]) == (

@@ -3,7 +3,6 @@ over every report of the shared corpus (the 815 provincial reports and the natio
 
 from __future__ import annotations
 
-import tarfile
 from collections import Counter
 from pathlib import Path
 
@@ -47,14 +46,8 @@ def test_two_reports_in_a_row_do_not_share_what_was_read() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    archive = shared_dir / "corpus" / "provinces.tar.xz"
-    if not archive.exists():
-        pytest.skip("the shared corpus archive (../shared/corpus/provinces.tar.xz) is absent")
-    out = tmp_path_factory.mktemp("provinces")
-    with tarfile.open(archive) as tar:
-        tar.extractall(out, filter="data")
-    return sorted(out.rglob("*.md")) + sorted((shared_dir / "corpus").glob("national-*.txt"))
+def corpus(shared_dir: Path, provinces: Path) -> list[Path]:
+    return sorted(provinces.rglob("*.md")) + sorted((shared_dir / "corpus").glob("national-*.txt"))
 
 
 def test_no_report_of_the_corpus_repeats_a_fact(corpus: list[Path]) -> None:

@@ -8,9 +8,6 @@ it. Read with the engine as `bihuan batch` reads them, unpacked from the shared 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import json
-import tarfile
 from pathlib import Path
 from types import ModuleType
 
@@ -30,33 +27,17 @@ OTHER_YEARS_REPORT = {("四川省", str(y)) for y in range(2003, 2018)} | {("江
 BAR = 0.965
 
 
-def _tool(shared: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gdp_targets", shared / "tools" / "gdp-targets.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def scored(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    archive = shared_dir / "corpus" / "provinces.tar.xz"
-    if not archive.exists():
-        pytest.skip("../shared/corpus/provinces.tar.xz not present")
+def scored(shared_dir: Path, provinces: Path, gdp_tool: ModuleType) -> dict[str, list[str]]:
     rows = list(csv.DictReader((shared_dir / "gold" / "province-gdp-targets.csv").open(encoding="utf-8")))
-    root = tmp_path_factory.mktemp("provinces")
-    wanted = {f"provinces/{r['region']}/{r['year']}.md" for r in rows}
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if m.name in wanted]
-        tar.extractall(root, members=members, filter="data")
-    tool = _tool(shared_dir)
+    tool = gdp_tool
     out: dict[str, list[str]] = {"right": [], "wrong": [], "none": [], "other": []}
     for r in rows:
-        path = root / "provinces" / r["region"] / f"{r['year']}.md"
+        path = provinces / r["region"] / f"{r['year']}.md"
         if not path.exists():
             continue
         src = read_path(path)
-        plan = json.loads(json.dumps(extract_text(src.text, src.source_format).to_dict()))
+        plan = extract_text(src.text, src.source_format).to_dict()
         want, qual = float(r["gdp_growth_target_pct"]), r.get("qualifier") or ""
         found = tool.gdp_targets(plan, r["year"])
         key = f"{r['region']} {r['year']}: want {want}{' ' + qual if qual else ''}"

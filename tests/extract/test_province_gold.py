@@ -6,10 +6,8 @@ team's shared corpus (../shared/corpus/provinces.tar.xz), unpacked into a tempor
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import tarfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,14 +44,6 @@ PERIOD = re.compile(r"^(\d{4})(-(\d{4}))?$")
 def _load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return data
-
-
-def _scorer(shared: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("shared_score", shared / "tools" / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _fact_problems(fact: dict[str, Any]) -> list[str]:
@@ -119,31 +109,13 @@ def test_gold_covers_twelve_regions_over_four_decades() -> None:
     assert {int(year) // 10 for _, year in stems} >= {198, 199, 200, 201, 202}
 
 
-@pytest.fixture(scope="module")
-def unpacked(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 12 gold reports, extracted by name from the shared provinces archive."""
-    archive = shared_dir / "corpus" / "provinces.tar.xz"
-    if not archive.is_file():
-        pytest.skip(f"{archive} not present: the provincial corpus is needed to score the gold")
-    out = tmp_path_factory.mktemp("provinces")
-    with tarfile.open(archive) as tar:
-        for path in GOLD_FILES:
-            member = _load(path)["document"]
-            data = tar.extractfile(member)
-            assert data is not None, member
-            target = out / member
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data.read())
-    return out
-
-
-def test_headline_recall(unpacked: Path, shared_dir: Path) -> None:
-    score = _scorer(shared_dir)
+def test_headline_recall(provinces: Path, score_tool: ModuleType) -> None:
+    score = score_tool
     pooled_gold = pooled_hit = 0
     lines = []
     for path in GOLD_FILES:
         gold = _load(path)
-        src = read_path(unpacked / gold["document"])
+        src = read_path(provinces.parent / gold["document"])
         plan = extract_text(src.text, src.source_format).to_dict()
         headline = [f for f in gold["facts"] if f["tier"] == "headline"]
         out, misses, _ = score.score(headline, plan["indicators"], False)
