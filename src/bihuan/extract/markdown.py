@@ -10,6 +10,7 @@ read for the document's title, date and source.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -48,17 +49,24 @@ def has_front_matter(text: str) -> bool:
     return text.startswith(("---", "\ufeff---")) and _FRONT.match(text) is not None
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(text: str) -> str:
+    """`text` with every character but a line break turned into a space."""
+    return _NOT_NEWLINE.sub(" ", text)
+
+
 def _blank(m: re.Match[str]) -> str:
-    """The match with every character but a line break turned into a space."""
-    return re.sub(r"[^\n]", " ", m.group())
+    return _spaces(m.group())
 
 
-def _keep_group(group: int):  # type: ignore[no-untyped-def]
+def _keep_group(group: int) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps one group of the match and blanks the marks around it."""
+
     def sub(m: re.Match[str]) -> str:
-        inner = m.group(group)
         a, b = m.start(group) - m.start(), m.end(group) - m.start()
-        whole = m.group()
-        return " " * a + inner + re.sub(r"[^\n]", " ", whole[b:])
+        return " " * a + m.group(group) + _spaces(m.group()[b:])
 
     return sub
 
@@ -111,7 +119,7 @@ def _split_bold_heads(rest: str, body: int) -> tuple[str, list[int]]:
 def unmark(text: str) -> tuple[str, FrontMatter]:
     """The text with front matter and Markdown marks blanked out (same length), and the front matter."""
     meta, body = front_matter(text)
-    head = re.sub(r"[^\n]", " ", text[:body])
+    head = _spaces(text[:body])
     rest = text[body:]
     hashes = [body + m.end() for m in _HASH_HEAD.finditer(rest)]
     rest, bold = _split_bold_heads(rest, body)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import cache
 
+from bihuan.extract import rules
 from bihuan.extract.markdown import FrontMatter, has_front_matter, unmark
 from bihuan.extract.measures import measure_of_name
 from bihuan.extract.repair import Repaired, repair
-from bihuan.extract.segment import Heading, Para, headings, is_block, paragraphs, sentences
+from bihuan.extract.segment import SALUTATION, Heading, Para, headings, is_block, paragraphs, sentences
 from bihuan.extract.stages.checks import growth_consistency
 from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.indicators import read_sentence
 from bihuan.extract.stages.metadata import read_metadata
-from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence
+from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence, words
 from bihuan.extract.stages.tasks import extract_tasks
 from bihuan.extract.stages.tidy import region_names, tidy_name
 from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
@@ -56,7 +58,9 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     return Plan(doc, sections, tuple(indicators), tuple(tasks), tuple(checks))
 
 
-_PAST_OPENING = re.compile(r"^(?:过去一年|过去的一年|刚刚过去的|一年来|去年|上一年|过去五年|五年来|本届政府)")
+@cache
+def _past_opening() -> re.Pattern[str]:
+    return re.compile("^(?:" + rules.alternation(words("periods", "review_openings")) + ")")
 
 
 def _review_by_content(heads: list[Heading], paras: list[Para], year: int) -> None:
@@ -76,14 +80,11 @@ def _review_by_content(heads: list[Heading], paras: list[Para], year: int) -> No
         opened = re.match(r"^(\d{4})年", first)
         if (
             (named and max(named) < year)
-            or _PAST_OPENING.match(first)
+            or _past_opening().match(first)
             or (opened and int(opened.group(1)) < year)
         ):
             h.role = "review"
             changed.add(h.id)
-
-
-_SALUTATION = re.compile(r"^(?:各位代表|同志们|各位委员)")
 
 
 def _marked(paras: list[Para], rep: Repaired, marks: tuple[int, ...]) -> frozenset[int]:
@@ -91,13 +92,13 @@ def _marked(paras: list[Para], rep: Repaired, marks: tuple[int, ...]) -> frozens
     if not marks:
         return frozenset()
     wanted = set(marks)
-    first = next((i + 1 for i, p in enumerate(paras[:20]) if _SALUTATION.match(p.text)), 0)
+    first = next((i + 1 for i, p in enumerate(paras[:20]) if SALUTATION.match(p.text)), 0)
     out = set()
     for i, p in enumerate(paras):
         if i < first:
             continue
         src = rep.to_source(p.start)
-        if src in wanted or src - 1 in wanted or src - 2 in wanted:
+        if src in wanted:
             out.add(i)
     return frozenset(out)
 

@@ -13,6 +13,8 @@ from bihuan.extract.types import Role
 _L1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _L3 = re.compile(r"^(?:\d{1,2}[.、](?!\d)|[（(]\d{1,2}[）)])")
+# The salutation that ends a title block and opens the speech.
+SALUTATION = re.compile(r"^(?:各位代表|同志们|各位委员)")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 _BLOCK = re.compile(
     r"^(?:[（(](?:摘要|节选|全文)[）)]|——.*|.{0,12}政府工作报告.{0,8}|.{0,6}[长理]\s*[\u4e00-\u9fff·]{2,4})$"

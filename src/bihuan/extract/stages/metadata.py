@@ -18,7 +18,7 @@ from functools import cache
 from bihuan.extract import rules
 from bihuan.extract.markdown import FrontMatter
 from bihuan.extract.numbers import cn_to_number
-from bihuan.extract.segment import Para, is_block
+from bihuan.extract.segment import SALUTATION, Para, is_block
 from bihuan.extract.types import Document
 
 _Y = r"(\d{4}|[〇零一二三四五六七八九]{4})"
@@ -40,7 +40,6 @@ _TITLE_REGION = re.compile(_REGION + r"(?:人民政府|政府)")
 # The year of a title: 2011年四川省人民政府工作报告, 陕西省2002年政府工作报告, 某某市人民政府2011年工作报告,
 # 政府工作报告（省十届人大二次会议 2004年）; not 关于“九五”计划和2010年远景规划纲要的报告.
 _TITLE_YEAR = re.compile(r"(\d{4})年[^年\d]{0,16}?工作报告|工作报告[^年\d]{0,20}?(\d{4})年")
-_SALUTATION = re.compile(r"^(?:各位代表|同志们|各位委员)")
 _HEAD_LINES = 15
 _PLAN_YEAR = [
     re.compile(_Y + r"年(?:经济社会发展|国民经济和社会发展|经济和社会发展)?的?主要预期目标"),
@@ -84,7 +83,7 @@ def _head(paras: list[Para]) -> int:
     """How many paragraphs the title block at the head takes."""
     for i, p in enumerate(paras[:_HEAD_LINES]):
         t = p.text
-        if _SALUTATION.match(t) or (len(t) > 120 and "。" in t) or re.match(r"^[一二三四五六七八九十]+、", t):
+        if SALUTATION.match(t) or (len(t) > 120 and "。" in t) or re.match(r"^[一二三四五六七八九十]+、", t):
             return i
     return min(len(paras), _HEAD_LINES) if len(paras) <= _HEAD_LINES else 0
 

@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 from bihuan.extract import rules
+from bihuan.extract.stages.periods import words
 
 _NUMBERING = re.compile(
     r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,2}是|[—\-－―]+|[，,、：:；;\s])+"
@@ -22,7 +23,7 @@ _AUTONOMOUS = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}族|维
 
 @cache
 def _lead_words() -> re.Pattern[str]:
-    lead = rules.alternation(tuple(rules.words()["names"]["lead_words"]))
+    lead = rules.alternation(words("names", "lead_words"))
     return re.compile(rf"^(?:{lead})+")
 
 
@@ -41,7 +42,7 @@ def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     stays as it was."""
     out = _NUMBERING.sub("", name)
     out = _lead_words().sub("", out)
-    verb = next((v for v in rules.words()["names"]["lead_verbs"] if out.startswith(v)), None)
+    verb = next((v for v in words("names", "lead_verbs") if out.startswith(v)), None)
     if verb and len(out) - len(verb) >= 4:
         out = out[len(verb) :]
     for own in region:
