@@ -18,18 +18,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command(
-    "extract",
-    cls=BihuanCommand,
-    help=extract_cmd.HELP,
-    epilog=extract_cmd.EPILOG,
-)(extract_cmd.extract)
-app.command(
-    "batch",
-    cls=BihuanCommand,
-    help=batch_cmd.HELP,
-    epilog=batch_cmd.EPILOG,
-)(batch_cmd.batch)
+for _module, _command in ((extract_cmd, extract_cmd.extract), (batch_cmd, batch_cmd.batch)):
+    app.command(_command.__name__, cls=BihuanCommand, help=_module.HELP, epilog=_module.EPILOG)(_command)
 
 
 ledger_cmds.plan_app.command("publish", cls=BihuanCommand, epilog=supervise_cmds.PUBLISH_EPILOG)(

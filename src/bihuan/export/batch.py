@@ -31,6 +31,7 @@ from bihuan.export.indicator_table import (
     layout_of,
     plan_rows,
     readable_name,
+    replacing,
 )
 
 if TYPE_CHECKING:
@@ -223,18 +224,8 @@ def _reusable(report: Report, made_by: dict[str, Any]) -> dict[str, Any] | None:
 
 def _write_atomic(path: str, data: bytes) -> None:
     """Write a file so that it is either the old one or the whole new one, never half of it."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with replacing(Path(path)) as tmp:
+        tmp.write_bytes(data)
 
 
 def _plan_of(report: Report) -> Plan:

@@ -13,8 +13,10 @@ plan year is the report year more often than not; the layout is still the better
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +90,26 @@ def _head(
     return (source, region, region_from, report_year, year_from, plan_year)
 
 
+# The indicator fields the table takes as they are, in COLUMNS order after the head.
+_FIELDS = (
+    "measure",
+    "name",
+    "kind",
+    "period",
+    "value",
+    "unit",
+    "growth_pct",
+    "basis",
+    "qualifier",
+    "growth_qualifier",
+)
+
+
+def _row(head: tuple[Any, ...], fields: tuple[Any, ...], low_high: Any, estimated: Any, quote: Any) -> Row:
+    low, high = low_high or (None, None)
+    return (*head, *fields, low, high, bool(estimated), quote)
+
+
 def plan_rows(
     plan: dict[str, Any], source: str, layout: tuple[str | None, int | None] = (None, None)
 ) -> list[Row]:
@@ -96,29 +118,10 @@ def plan_rows(
     head = _head(
         document.get("region"), document.get("report_date"), document.get("plan_year"), source, layout
     )
-    rows = []
-    for i in plan.get("indicators") or ():
-        low_high = i.get("range") or (None, None)
-        rows.append(
-            (
-                *head,
-                i.get("measure"),
-                i.get("name"),
-                i.get("kind"),
-                i.get("period"),
-                i.get("value"),
-                i.get("unit"),
-                i.get("growth_pct"),
-                i.get("basis"),
-                i.get("qualifier"),
-                i.get("growth_qualifier"),
-                low_high[0],
-                low_high[1],
-                bool(i.get("estimated")),
-                i.get("quote"),
-            )
-        )
-    return rows
+    return [
+        _row(head, tuple(i.get(f) for f in _FIELDS), i.get("range"), i.get("estimated"), i.get("quote"))
+        for i in plan.get("indicators") or ()
+    ]
 
 
 def engine_plan_rows(
@@ -127,29 +130,10 @@ def engine_plan_rows(
     """The same rows as `plan_rows(plan.to_dict(), ...)`, read off the engine's Plan directly."""
     document = plan.document
     head = _head(document.region, document.report_date, document.plan_year, source, layout)
-    rows = []
-    for i in plan.indicators:
-        low_high = i.range or (None, None)
-        rows.append(
-            (
-                *head,
-                getattr(i, "measure", None),
-                i.name,
-                i.kind,
-                i.period,
-                i.value,
-                i.unit,
-                i.growth_pct,
-                i.basis,
-                i.qualifier,
-                i.growth_qualifier,
-                low_high[0],
-                low_high[1],
-                bool(i.estimated),
-                i.quote,
-            )
-        )
-    return rows
+    return [
+        _row(head, tuple(getattr(i, f) for f in _FIELDS), i.range, i.estimated, i.quote)
+        for i in plan.indicators
+    ]
 
 
 def _arrow_schema() -> Any:
@@ -198,17 +182,25 @@ class IndicatorTable:
             csv_done.result()
 
 
-def _atomic(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp")
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write; it replaces `path` when the block ends well and
+    is removed when it does not, so `path` is always the old file or the whole new one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_parquet(table: Any, path: Path) -> None:
     """The table as a Parquet file (written to a temp file, then moved into place)."""
     import pyarrow.parquet as pq
 
-    tmp = _atomic(path)
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def write_csv(table: Any, path: Path) -> None:
@@ -216,8 +208,6 @@ def write_csv(table: Any, path: Path) -> None:
     Text is quoted; a missing value is an empty cell; estimated is true/false."""
     import pyarrow.csv as pcsv
 
-    tmp = _atomic(path)
-    with tmp.open("wb") as handle:
+    with replacing(path) as tmp, tmp.open("wb") as handle:
         handle.write("\ufeff".encode())
         pcsv.write_csv(table, handle)
-    tmp.replace(path)
