@@ -86,7 +86,9 @@ class Quantity:
     chinese: bool = False
 
 
-_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+_CN = "[零〇一二两三四五六七八九十百千]+"
+# 三百三十四亿六千万元: a Chinese numeral may run on past 亿 into the 万 of the scale after it.
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN}(?:亿{_CN}(?=万[^亿])|点[零〇一二三四五六七八九]+)?)"
 
 
 @cache
@@ -101,7 +103,7 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(
         r"(?=[百千\d零〇一二两三四五六七八九十])"
         rf"(?:(?P<pre>百分之)|(?P<permille>千分之))?(?P<num>{_NUM})"
-        rf"(?:(?P<pct1>%)?{dash}(?:百分之|千分之)?(?P<num2>{_NUM}))?"
+        rf"(?:(?P<pct1>%)?(?P<scale1>万亿|亿|万)?{dash}(?:百分之|千分之)?(?P<num2>{_NUM}))?"
         rf"(?:(?P<pct>%|‰)|(?P<points>个百分点)|(?P<times>倍)"
         rf"|(?P<more>多|余|来)?(?P<scale>万亿|亿|万)?(?P<more2>多|余)?(?P<unit>{base})(?![众体落])"
         rf"|(?P<more0>多|余)?(?P<bare>万亿|亿|万)(?P<more3>多|余)?"
@@ -197,9 +199,11 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             kind, unit = "amount", m.group("bare") or m.group("never")
         else:
             continue
-        value = read_number(m.group("num"))
+        value = _value(m.group("num"))
         if value is None:
             continue
+        if "亿" in m.group("num"):
+            unit = "亿" + unit[1:]  # 三百三十四亿六千万元: 334.6亿元
         if (
             chinese
             and kind == "amount"
@@ -209,12 +213,15 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         rng = None
         qual: str | None = None
         if m.group("num2"):
-            hi = read_number(m.group("num2"))
-            if hi is None or hi <= value:
+            hi = _value(m.group("num2"))
+            if hi is None or hi <= value or not _same_scale(m):
                 continue
             rng, qual = (value, hi), "range"
         if m.group("more") or m.group("more0") or m.group("more2") or m.group("more3"):
             qual = "at_least"
+        if unit == "元" and (jiao := _JIAO.match(sentence, e)):
+            d = jiao.group(1)
+            value, e = value + (int(d) if d.isdigit() else _CN_DIGITS[d]) / 10, jiao.end()
         tail = sentence[e : e + 8]
         for word, q in _qual_after():
             if tail.startswith(word):
@@ -232,6 +239,25 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     if "番" in sentence:
         found = sorted(found + _doublings(sentence), key=lambda q: q.start)[:limit]
     return found
+
+
+_JIAO = re.compile(r"([一二三四五六七八九1-9])角")  # 一百十一元五角: 111.5元
+
+
+def _same_scale(m: re.Match[str]) -> bool:
+    """二百二十七亿到二百三十亿元: a range's low end may carry its own scale, the high end's."""
+    low = m.group("scale1")
+    high = m.group("scale") or m.group("unit") or m.group("bare") or ""
+    return low is None or ((high.startswith(low) and not high.startswith("万亿")) or low == "万亿")
+
+
+def _value(num: str) -> float | None:
+    """A number's value; 三百三十四亿六千 (before 万) in 亿."""
+    if "亿" not in num:
+        return read_number(num)
+    yi, _, wan = num.partition("亿")
+    a, b = cn_to_number(yi), cn_to_number(wan)
+    return None if a is None or b is None else a + b / 10_000
 
 
 _DOUBLING = re.compile(r"翻了?(?:([一两二三四])番|番)")

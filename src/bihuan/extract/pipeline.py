@@ -149,7 +149,16 @@ def _facts(
         for s, text in sentences(p):
             enter_sentence(scope, text)
             read_sentence(scope, s, text, section)
+        scope.label = p.text if h is None and _is_label(p.text) else None
     return scope.facts, scope.checks
+
+
+_LABEL = re.compile(r"[\u4e00-\u9fff]{2,12}")
+
+
+def _is_label(text: str) -> bool:
+    """国内生产总值 alone on a line: a row label of a table printed as paragraphs."""
+    return bool(_LABEL.fullmatch(text)) and measure_of_name(text) is not None
 
 
 def _indicator(iid: str, f: Fact, rep: Repaired, own: tuple[str, ...]) -> Indicator:

@@ -64,8 +64,17 @@ def split_subjects(name: str, count: int) -> list[str]:
         head = _without_collective(last[count_at.start() :], [*items[:-1], own])
         return [s + head for s in items[:-1]] + [own + head]
     if all(len(s) <= 3 for s in items[:-1]) and len(_NOTE.sub("", last)) > first + 1:
-        head = _without_collective(last[first:], [*items[:-1], last[:first]])
-        return [s + head for s in items[:-1]] + [last[:first] + head]
+        # 城八区和郊区污水处理率: the last item's own word ends where the first item's did (区).
+        k = last.find(items[0][-1], 0, first + 1)
+        own = k + 1 if 0 < k < first else first
+        head = _without_collective(last[own:], [*items[:-1], last[:own]])
+        return [s + head for s in items[:-1]] + [last[:own] + head]
+    tails = items[1:]
+    if len(first_item := items[0]) > 4 and all(2 <= len(s) <= 3 and s[-1] == first_item[-1] for s in tails):
+        # 万元地区生产总值能耗、水耗: the later items share the first one's opening words.
+        size = len(tails[0])
+        if all(len(s) == size for s in tails):
+            return [first_item] + [first_item[:-size] + s for s in tails]
     return items
 
 

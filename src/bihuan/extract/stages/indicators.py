@@ -71,9 +71,12 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     """All facts of one sentence, appended to the scope."""
     if not scope.clause_open:
         scope.carry = None
+        scope.subject = scope.label  # a clause chain ended with 。: its subject ends with it
     scope.clause_open = text.rstrip().endswith(("；", ";"))
-    if scope.term_section:
-        opened = YEAR_AT.match(text)
+    if scope.term_section or scope.kind == "actual":
+        # 预计1992年全省国内生产总值130亿元…；国民收入103亿元…: the year a sentence opens with
+        # holds for the clauses joined to it by ；.
+        opened = YEAR_AT.match(text.removeprefix("预计"))
         if opened and int(opened.group(1)) < scope.plan_year:
             scope.carry = opened.group(1)
     if not _NUMERAL.search(text):
@@ -108,7 +111,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     modifier = _modifiers(text, qs)
     spans = _from_to_spans(text, qs, growth)
     used: set[int] = {k - 1 for k in spans}
-    last_name = ""
+    last_name = scope.subject or ""
     prev: Fact | None = None  # the last fact of this sentence, and the quantity it ended at
     prev_q = -1
     floor = 0  # end of the last quantity that was not a modifier
@@ -166,6 +169,8 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             name = _share_name(text, lead_end, name)
         if name and len(name) <= 3:
             name = _disposal_name(text, lead_end, name)
+        if name in ("人均", "人") and last_name and "人均" in text[max(floor, lead_end - 6) : lead_end]:
+            name = "人均" + nm.topic(last_name)  # 1995年达到200亿元，人均达到2816元: per head of it
         if nm.is_generic(name):
             # 新增市场主体6300户，总数突破4.5万户: the total of the subject before it, else nothing.
             # With none, the subject of an earlier clause (乡镇企业保持…，五年间产值增长2倍).
@@ -227,7 +232,8 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         used.update(group)
         # Growths after the values: "分别达19610元、33025元，增长10%、8.5%" or "130亿元、增长22.6%".
         j = group[-1] + 1
-        if not g and j < len(qs) and growth.get(j):
+        # A change in points (达到34.5%，比2002年提高6.5个百分点) is a fact of its own.
+        if not g and j < len(qs) and growth.get(j) and qs[j].kind != "points":
             gl = [j]
             while gl[-1] + 1 < len(qs) and growth.get(gl[-1] + 1) == growth.get(j):
                 gl.append(gl[-1] + 1)
@@ -248,11 +254,13 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         for f in facts:
             if len(f.name) > 1 and _is_new(scope, f):  # one character (只有849天) names nothing
                 scope.facts.append(f)
-                last_name = f.name
+                if not f.name.startswith("人均") or not last_name or f.name[2:] != last_name:
+                    last_name = f.name
         if facts:
             prev, prev_q = facts[-1], max(used)
         i += 1
-    return
+    if scope.clause_open and last_name:
+        scope.subject = last_name  # …增长15.5%；2000年达到348亿元: the subject goes on after ；
 
 
 def _fact(

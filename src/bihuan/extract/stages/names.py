@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from bihuan.extract import rules
+from bihuan.extract.measures import measure_of_name
 
 _NOTE = re.compile(r"[（(][^（）()，。]{1,6}[）)]")  # a short note inside a name: 化肥（折纯）
 _DIGIT = re.compile(r"\d")
@@ -17,6 +18,8 @@ _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
     r"|^提前[一二两三四五\d]{1,2}年"  # 提前两年实现…: ahead of time, a time word
+    # “八五”期间, 九五计划期间, “十一五”时期: a plan's span is a time, never a measure's name
+    r"|^(?:“[一二三四五六七八九十]{2,3}”|[一二三四五六七八九十]{2,3}(?=计划|期间|时期))(?:计划)?(?:期间|时期)?"
 )
 _COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年|上一个五年|上个五年)(?:相比|同期)?")
 # A due date written at the end of a name (人口到2030年要控制在…): a time, not the measure.
@@ -173,7 +176,12 @@ def name_before(sentence: str, start: int, floor: int, reach_back: bool = False)
     elif floor:
         # Right after another quantity: its object ends at the list separator.
         last = max(seg.rfind("、"), seg.rfind("和"), seg.rfind("及"))
-        seg = seg[last + 1 :] if last >= 0 else ""
+        if last < 0 and measure_of_name(clean_tail(seg)[0]) is None:
+            # …年均递增9.8%工农业总产值145.9亿元: a measure's name is a new statement even
+            # where the punctuation before it was lost.
+            seg = ""
+        elif last >= 0:
+            seg = seg[last + 1 :]
     seg = seg.lstrip("、和及与")
     tail, dropped = clean_tail(seg)
     return clean_lead(tail), dropped
@@ -194,6 +202,8 @@ def name_after(sentence: str, end: int, people: bool = False) -> str:
             k = seg.find(w, 1)
             if k > 0:
                 seg = seg[:k]
+    if seg.startswith(("（", "(")):
+        return ""  # 200亿元（90年价，下同）: a note on the figure, not its object
     return seg[:24].lstrip("的").strip()
 
 

@@ -73,6 +73,10 @@ class Scope:
     compare: tuple[int, int] | None = None
     review_span: str | None = None  # the term a top-level review section covers, for its subsections
     estimated_section: str | None = None  # the section a （预计数，下同） note made estimates
+    # A paragraph that is only a measure's name (a table's row label, 国内生产总值) names the
+    # figures of the paragraph after it; `subject` is the name a clause chain (…；…) goes on with.
+    label: str | None = None
+    subject: str | None = None
 
     @property
     def term(self) -> str:
@@ -358,8 +362,10 @@ def _span_years(word: str) -> int | None:
 def _last_base(before: str) -> int | None:
     """The base year of a comparison (比1987年, 较2015年) in the clause before a growth."""
     clause = re.split(r"[；;。]", before)[-1]
-    found = [int(y) for y in _BASE_YEAR.findall(clause)]
-    return found[-1] if found else None
+    found = list(_BASE_YEAR.finditer(clause))
+    if not found or _last(has_words("periods", "vs_last_year"), clause) > found[-1].start():
+        return None  # …比1987年增长73.5%，…比上年增长18.5%: the later 比上年 holds
+    return int(found[-1].group(1))
 
 
 @cache
