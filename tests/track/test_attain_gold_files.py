@@ -29,9 +29,11 @@ SENTENCE_END = set("。！？；")
 GROWTH_TOLERANCE_PP = 0.5
 AMOUNT_TOLERANCE = 0.05
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?")
+_CN_NUMBER = re.compile(
+    r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{5,}")
 
@@ -202,7 +204,9 @@ def test_spans_hold_the_actual_figure(shared_dir: Path, old: int, new: int) -> N
             assert end - start < 400, f"{item['name']}: a span is a sentence, not a passage"
             quoted = text[start:end]
             assert quoted == quoted.strip(), f"{item['name']}: span starts or ends in blank space"
-            assert start == 0 or text[start - 1] in SENTENCE_START, f"{item['name']}: span starts mid-sentence"
+            assert start == 0 or text[start - 1] in SENTENCE_START, (
+                f"{item['name']}: span starts mid-sentence"
+            )
             assert quoted[-1] in SENTENCE_END, f"{item['name']}: span ends mid-sentence"
             if key == "actual":
                 figures = numbers_in(quoted)
