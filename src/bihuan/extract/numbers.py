@@ -179,7 +179,11 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         s, e = m.start(), m.end()
         if mask is None:
             mask = _masked(sentence)
-        if mask[s] or _glued(sentence, s, e):
+        # 增长-2.4%: a minus sign after a word (not after a letter or digit) makes it negative.
+        sign = -1.0 if s > 1 and sentence[s - 1] in "-－" and not sentence[s - 2].isascii() else 1.0
+        if sign < 0:
+            s -= 1
+        if mask[s] or (sign > 0 and _glued(sentence, s, e)):
             continue
         chinese = not m.group("num")[0].isdigit()
         pre_pct = bool(m.group("pre"))
@@ -202,6 +206,7 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         value = _value(m.group("num"))
         if value is None:
             continue
+        value *= sign
         if "亿" in m.group("num"):
             unit = "亿" + unit[1:]  # 三百三十四亿六千万元: 334.6亿元
         if (

@@ -53,6 +53,11 @@ def split_subjects(name: str, count: int) -> list[str]:
     items = [s for s in _SPLIT.split(name) if s]
     if len(items) < 2:
         return split_pair(name, count)
+    doer = DOER.match(items[0])
+    if doer:
+        # 规模以上工业企业实现利润、税金: what the subject achieved, each item the subject's.
+        who = doer.group(1)
+        return [items[0], *(who + s for s in items[1:])] if count in (1, len(items)) else [name]
     if count > 1 and len(items) != count:
         return [name]
     first = len(items[0])
@@ -79,4 +84,6 @@ def split_subjects(name: str, count: int) -> list[str]:
 
 
 _NOTE = re.compile(r"[（(][^（）()]{1,6}[）)]")
+# 国有单位共完成固定资产投资: who achieved (group 1) before the verb and what they achieved.
+DOER = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:共|累计)?(?:实现|完成)(?=[\u4e00-\u9fff]{2})")
 _COUNT_IN = re.compile(r"[两二三四五六七八九十]{1,2}(?:个|家|所|项|座|条|类|大)")

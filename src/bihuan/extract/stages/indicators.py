@@ -7,9 +7,10 @@ from functools import cache
 from typing import NamedTuple
 
 from bihuan.extract import rules
+from bihuan.extract.measures import measure_of_name
 from bihuan.extract.numbers import Quantity, find_quantities
 from bihuan.extract.stages import names as nm
-from bihuan.extract.stages.distribute import split_subjects
+from bihuan.extract.stages.distribute import DOER, split_subjects
 from bihuan.extract.stages.fact import Fact
 from bihuan.extract.stages.periods import YEAR_AT, Scope, has_words, sentence_period, words
 from bihuan.extract.stages.tidy import tidy_name
@@ -112,6 +113,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
     spans = _from_to_spans(text, qs, growth)
     used: set[int] = {k - 1 for k in spans}
     last_name = scope.subject or ""
+    mine: list[Fact] = []  # the facts of this sentence
     prev: Fact | None = None  # the last fact of this sentence, and the quantity it ended at
     prev_q = -1
     floor = 0  # end of the last quantity that was not a modifier
@@ -189,6 +191,11 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         distributed = (
             "分别" in text[floor : lead_end + 4] or "均" in text[max(floor, lead_end - 3) : lead_end + 2]
         )
+        if g and not name and len(group) > 1 and _growths_of_values(scope, text, start, qs, group, g, mine):
+            # 甲4494元，乙2086元，扣除物价因素分别增长2.9%和11.6%: the growths of the values before.
+            used.update(group)
+            i += 1
+            continue
         subjects = split_subjects(name, len(group)) if (len(group) > 1 or distributed) else [name]
         if not name and last_name:
             subjects = [last_name]
@@ -205,7 +212,7 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             and len(group) == 1
             and not g
             and q.kind == "amount"
-            and not name
+            and (not name or _RATE_SUFFIX.sub("", _tidy(name)) == prev.name)
             and _merges_value(scope, text, prev, qs[prev_q], q)
         ):
             # 比上年增长8.1%，达到15.2万亿元: the level the growth reached, one fact.
@@ -222,6 +229,9 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
             if span.end_year:
                 facts[0].period = span.end_year
                 facts[0].kind = "target" if int(span.end_year) >= scope.plan_year else "actual"
+            elif span.start_year and facts[0].period == span.start_year and scope.kind == "actual":
+                # 由2005年的1265亿元增加到3800亿元: it ends in the year the review closes.
+                facts[0].period = scope.period.split("-")[-1]
             first = _start_fact(
                 scope, text, start, qs[i - 1], facts[0], span, subjects[0], section, estimated_at
             )
@@ -254,6 +264,8 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         for f in facts:
             if len(f.name) > 1 and _is_new(scope, f):  # one character (只有849天) names nothing
                 scope.facts.append(f)
+                if not (span and f is facts[0]):
+                    mine.append(f)
                 if not f.name.startswith("人均") or not last_name or f.name[2:] != last_name:
                     last_name = f.name
         if facts:
@@ -261,6 +273,34 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
         i += 1
     if scope.clause_open and last_name:
         scope.subject = last_name  # …增长15.5%；2000年达到348亿元: the subject goes on after ；
+
+
+def _growths_of_values(
+    scope: Scope,
+    text: str,
+    start: int,
+    qs: list[Quantity],
+    group: list[int],
+    g: tuple[int, bool],
+    mine: list[Fact],
+) -> bool:
+    """A list of growths with no name of its own after as many values: each value's growth
+    (its own fact when the growth covers other years: 由…增加到…，年均分别增长…)."""
+    if "分别" not in text[max(0, g[0] - 4) : g[0]]:
+        return False
+    values = [f for f in mine if f.value is not None and f.growth_pct is None]
+    if len(values) < len(group):
+        return False
+    period, kind = sentence_period(scope, text, g[0], growth=True)
+    for f, k in zip(values[-len(group) :], group, strict=True):
+        own = f.period != period
+        if own:
+            f = Fact(f.name, kind, period, start + g[0], start + qs[k].end, text.strip(), section=f.section)
+        _add_growth(scope, f, qs[k], g, text)
+        f.end = start + qs[k].end
+        if own and _is_new(scope, f):
+            scope.facts.append(f)
+    return True
 
 
 def _fact(
@@ -275,6 +315,8 @@ def _fact(
 ) -> Fact:
     anchor = g[0] if g else q.start
     period, kind = sentence_period(scope, text, anchor, growth=g is not None)
+    if not g and kind == "actual" and "-" in scope.period and "累计" in text[max(0, q.start - 6) : q.start]:
+        period = scope.period  # in a review of the term, 累计完成2.25万亿元 is the term's sum
     f = Fact(
         name,
         kind,
@@ -307,7 +349,9 @@ def _fact(
                 f.range = (sign * q.range[0], sign * q.range[1]) if sign > 0 else (-q.range[1], -q.range[0])
     f.name = _tidy(f.name)
     if g:
-        f.name = _growth_name(f.name)
+        # 地区生产总值增速…增长6.3%: the growth of the measure, not of its rate.
+        bare = _RATE_SUFFIX.sub("", f.name) if not _is_price(f.name) else f.name
+        f.name = _growth_name(bare if len(bare) >= 2 else f.name)
     if f.growth_pct is not None and f.value is None and _is_price(f.name):
         # Prices rise by a level: 零售物价上涨2.9% is 物价涨幅 2.9%.
         f.value, f.unit, f.growth_pct, f.basis = f.growth_pct, "%", None, None
@@ -357,6 +401,9 @@ def _add_growth(scope: Scope, f: Fact, q: Quantity, g: tuple[int, bool], text: s
 
 def _tidy(name: str) -> str:
     name = nm.without_compare(name.strip("，、；：,;: *#"))  # * and # are Markdown marks
+    doer = DOER.match(name)
+    if doer and measure_of_name(name[doer.end() :]) is not None:
+        name = doer.group(1) + name[doer.end() :]  # 国有单位共完成固定资产投资 → 国有单位固定资产投资
     if "的" in name:
         for head in words("names", "de_heads"):
             name = name.replace("的" + head, head)  # 食品价格上涨的因素 → 食品价格上涨因素
@@ -420,6 +467,7 @@ def _from_to_spans(
     if "由" not in text and "从" not in text:
         return out
     before, between = _from_to()
+    years: tuple[str | None, str | None] = (None, None)
     for i in range(1, len(qs)):
         a, b = qs[i - 1], qs[i]
         if a.kind != b.kind or a.kind == "times" or growth.get(i - 1) or growth.get(i) or (i - 1) in out:
@@ -432,7 +480,13 @@ def _from_to_spans(
             continue
         how = "year" if head.group("year") else "last" if head.group("last") else ""
         how = "planned" if head.group("planned") else how
-        out[i] = _Span(head.start(), head.group("year"), mid.group("year"), how, bool(head.group("annual")))
+        # 甲由2005年8917元增加到2010年17064元，乙由2495元增加到4543元: the years hold for the next.
+        first = head.group("year") or (years[0] if not how else None)
+        last = mid.group("year") or (years[1] if not how else None)
+        years = (first, last)
+        out[i] = _Span(
+            head.start(), first, last, how or ("year" if first else ""), bool(head.group("annual"))
+        )
     return out
 
 

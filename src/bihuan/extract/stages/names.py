@@ -20,6 +20,7 @@ _PERIOD_PREFIX = re.compile(
     r"|^提前[一二两三四五\d]{1,2}年"  # 提前两年实现…: ahead of time, a time word
     # “八五”期间, 九五计划期间, “十一五”时期: a plan's span is a time, never a measure's name
     r"|^(?:“[一二三四五六七八九十]{2,3}”|[一二三四五六七八九十]{2,3}(?=计划|期间|时期))(?:计划)?(?:期间|时期)?"
+    r"|^扣除[\u4e00-\u9fff]{1,6}?因素后?"  # 扣除减税因素后全市税收: a condition, not the measure
 )
 _COMPARE = re.compile(r"(?:同|比|较)(?:\d{4}年|上年|去年|上一年|上一个五年|上个五年)(?:相比|同期)?")
 # A due date written at the end of a name (人口到2030年要控制在…): a time, not the measure.
@@ -172,7 +173,13 @@ def name_before(sentence: str, start: int, floor: int, reach_back: bool = False)
             and is_filler(clean_lead(clean_tail(seg[starts[k] :])[0]))
         ):
             k -= 1
-        seg = seg[starts[k] : starts[k + 1] - 1] if k < len(starts) - 1 else seg[starts[k] :]
+        moved = k < len(starts) - 1
+        seg = seg[starts[k] : starts[k + 1] - 1] if moved else seg[starts[k] :]
+        if moved:
+            # 地区生产总值增速保持在合理区间，全年增长6.3%: the earlier clause's subject, not all of it.
+            predicate = rules.words()["names"]["predicate"]
+            cut = min((j for j in (seg.find(p, 2) for p in predicate if len(p) > 1) if j > 0), default=-1)
+            seg = seg[:cut] if cut > 0 else seg
     elif floor:
         # Right after another quantity: its object ends at the list separator.
         last = max(seg.rfind("、"), seg.rfind("和"), seg.rfind("及"))
