@@ -271,6 +271,59 @@ REVIEW_ROWS: list[tuple[str, list[Row]]] = [
         "县域内主要河流断面水质优良比例保持100%。",
         [("actual", "2023", "主要河流断面水质优良比例", 100.0, "%", None, None)],
     ),
+    (  # a list of growths after as many values: each value's growth
+        "城镇居民人均可支配收入3.1万元，农村居民人均可支配收入1.4万元，扣除价格因素分别增长5.2%和7.4%。",
+        [
+            ("actual", "2023", "城镇居民人均可支配收入", 3.1, "万元", 5.2, None),
+            ("actual", "2023", "农村居民人均可支配收入", 1.4, "万元", 7.4, None),
+        ],
+    ),
+    (  # the punctuation between two statements was lost: a measure's name starts the second
+        "财政收入9.6亿元，增长6.1%工业增加值41亿元，增长7.2%。",
+        [
+            ("actual", "2023", "财政收入", 9.6, "亿元", 6.1, None),
+            ("actual", "2023", "工业增加值", 41.0, "亿元", 7.2, None),
+        ],
+    ),
+    (  # a minus sign after the growth word; 首破 is at_least and no part of the name
+        "税收收入8.2亿元，增长-1.5%；外贸进出口总额首破30亿元大关。",
+        [
+            ("actual", "2023", "税收收入", 8.2, "亿元", -1.5, None),
+            ("actual", "2023", "外贸进出口总额", 30.0, "亿元", None, "at_least"),
+        ],
+    ),
+    (  # a change in points is a fact of its own, not the level's growth
+        "森林覆盖率达到41.5%，比上年提高0.8个百分点。",
+        [
+            ("actual", "2023", "森林覆盖率", 41.5, "%", None, None),
+            ("actual", "2023", "森林覆盖率", 0.8, "个百分点", None, None),
+        ],
+    ),
+    (  # the subject's rate keeps the subject; a level after its growth is one fact with it
+        "生产总值增速保持在合理区间，全年增长5.6%、达到210亿元。",
+        [("actual", "2023", "生产总值", 210.0, "亿元", 5.6, None)],
+    ),
+    (  # a subject before 实现 is shared by the items after it
+        "规模以上工业企业实现利润、税金分别增长8.5%和6.2%。",
+        [
+            ("actual", "2023", "规模以上工业企业实现利润", None, None, 8.5, None),
+            ("actual", "2023", "规模以上工业企业税金", None, None, 6.2, None),
+        ],
+    ),
+    (  # the earlier items share the opening words of the first; the later, the last one's head
+        "城区和乡镇污水处理率分别达到95%和71%。",
+        [
+            ("actual", "2023", "城区污水处理率", 95.0, "%", None, None),
+            ("actual", "2023", "乡镇污水处理率", 71.0, "%", None, None),
+        ],
+    ),
+    (  # a Chinese numeral runs on past 亿 into 万; 元…角
+        "全县工农业总产值达到十二亿三千万元，社员人均分配收入达到八十六元五角。",
+        [
+            ("actual", "2023", "工农业总产值", 12.3, "亿元", None, None),
+            ("actual", "2023", "社员人均分配收入", 86.5, "元", None, None),
+        ],
+    ),
 ]
 
 
@@ -539,4 +592,51 @@ def test_estimate_note_marks_the_figures_after_it() -> None:
         ("一般公共预算收入", True),
         ("粮食产量", True),
         ("地区生产总值", False),
+    ]
+
+
+def test_row_label_paragraph_names_the_figures_after_it() -> None:
+    """A table printed as paragraphs: the measure alone on a line, its figures in the next one,
+    the subject going on after ；, 人均 of it, and plan periods (“十四五”期间) as time words."""
+    plan = (
+        "生产总值\n"
+        "2025年达到300亿元，人均达到6万元，“十四五”期间年平均增长7%；2030年达到420亿元，“十五五”期间年平均增长7%。\n"
+        "城镇居民人均可支配收入2025年达到5万元。\n"
+    )
+    assert facts(plan=plan) == [
+        ("target", "2025", "生产总值", 300.0, "亿元", None, None),
+        ("target", "2025", "人均生产总值", 6.0, "万元", None, None),
+        ("target", "2021-2025", "生产总值", None, None, 7.0, None),
+        ("target", "2030", "生产总值", 420.0, "亿元", None, None),
+        ("target", "2026-2030", "生产总值", None, None, 7.0, None),
+        ("target", "2025", "城镇居民人均可支配收入", 5.0, "万元", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (  # from–to pairs: the years of the first hold for the second; 累计 is the term's sum
+            "城镇居民人均可支配收入由2018年2.1万元增加到2023年3.1万元，农村居民人均可支配收入由0.9万元增加到1.4万元，"
+            "年均分别增长8.1%和9.2%；五年累计完成固定资产投资300亿元。",
+            [
+                ("actual", "2018", "城镇居民人均可支配收入", 2.1, "万元", None, None),
+                ("actual", "2023", "城镇居民人均可支配收入", 3.1, "万元", None, None),
+                ("actual", "2018", "农村居民人均可支配收入", 0.9, "万元", None, None),
+                ("actual", "2023", "农村居民人均可支配收入", 1.4, "万元", None, None),
+                ("actual", "2019-2023", "城镇居民人均可支配收入", None, None, 8.1, None),
+                ("actual", "2019-2023", "农村居民人均可支配收入", None, None, 9.2, None),
+                ("actual", "2019-2023", "固定资产投资", 300.0, "亿元", None, None),
+            ],
+        ),
+    ],
+)
+def test_term_review_pairs_and_sums(sentence: str, expected: list[Row]) -> None:
+    assert facts(review=sentence, review_head=TERM_REVIEW) == expected
+
+
+def test_list_items_share_the_first_items_opening_words() -> None:
+    assert facts(plan="单位生产总值能耗、水耗分别下降3%和2%。") == [
+        ("target", "2024", "单位生产总值能耗", None, None, -3.0, None),
+        ("target", "2024", "单位生产总值水耗", None, None, -2.0, None),
     ]
