@@ -211,8 +211,8 @@ def attainment_dict(a: Attainment) -> dict[str, Any]:
     }
 
 
-def target_text(i: Indicator) -> str:
-    """A target as a person reads it: 增长6%左右, 9亿元以上、增长6%以上, 增长6%—6.5%."""
+def figure_text(i: Indicator) -> str:
+    """A figure as a person reads it: 增长6%左右, 9亿元以上、增长6%以上, 增长6%—6.5%."""
     bits = []
     if i.value is not None:
         if i.qualifier == "range" and i.range:
