@@ -5,7 +5,8 @@ Pure functions over plans and indicators (no database): the CLI, the batch's tab
 dashboard all call `attain` or `attain_indicators`.
 
 Matching, for a target of period P among the actuals of period P:
-1. same measure id (the engine's dictionary) — two different measure ids never match;
+1. same measure id (the engine's dictionary) — two different measure ids never match, unless the
+   settings make them one series (国民生产总值 and 国内生产总值 across the 1993 change);
 2. else the same name once region prefixes (全省, 我县 …), lead verbs and growth tails are dropped,
    or one name containing the other (unless the longer is another quantity: 人均…, …率);
 and the actual must state the same kind of figure: a growth target needs a growth of the same
@@ -31,7 +32,11 @@ Status = Literal["met", "not_met", "not_stated"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "not_stated")
 STATUS_ZH: dict[Status, str] = {"met": "完成", "not_met": "未完成", "not_stated": "未提及"}
 QUALIFIER_ZH = {"about": "左右", "at_least": "以上", "at_most": "以内", "range": ""}
-MatchedBy = Literal["measure", "name"]
+MatchedBy = Literal["measure", "series", "name"]
+_MATCHED_BY: tuple[MatchedBy, ...] = ("measure", "series", "name", "name")
+# An actual stated as a bound (控制在…以内, a range) is often the old target restated in the
+# review ("去年提出要把涨幅控制在10%以内"): it is taken only when no plain figure is found.
+_BOUNDS = frozenset({"at_most", "range"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ def attain_indicators(
 
 
 def _one(target: Indicator, actuals: list[Indicator], s: AttainSettings) -> Attainment:
-    best: tuple[tuple[int, int, int], Indicator, tuple[Verdict, ...], MatchedBy] | None = None
+    best: tuple[tuple[int, bool, int, int], Indicator, tuple[Verdict, ...]] | None = None
     for n, a in enumerate(actuals):
         rank = _rank(target, a, s)
         if rank is None:
@@ -117,21 +122,25 @@ def _one(target: Indicator, actuals: list[Indicator], s: AttainSettings) -> Atta
         verdicts = tuple(v for v in (judge(target, a, p, s) for p in parts(target)) if v is not None)
         if not verdicts:
             continue
-        key = (rank, -len(verdicts), n)
+        key = (rank, a.qualifier in _BOUNDS, -len(verdicts), n)
         if best is None or key < best[0]:
-            best = (key, a, verdicts, "measure" if rank == 0 else "name")
+            best = (key, a, verdicts)
     if best is None:
         return Attainment(target, None, "not_stated")
-    _, actual, verdicts, how = best
+    key, actual, verdicts = best
     status: Status = "met" if all(v.met for v in verdicts) else "not_met"
-    return Attainment(target, actual, status, verdicts, how)
+    return Attainment(target, actual, status, verdicts, _MATCHED_BY[key[0]])
 
 
 def _rank(target: Indicator, actual: Indicator, s: AttainSettings) -> int | None:
-    """0: the same measure id; 1: the same bare name; 2: one name within the other; None: no."""
+    """0: the same measure id; 1: one series (settings.same_series); 2: the same bare name;
+    3: one name within the other; None: no match."""
     if target.measure is not None and actual.measure is not None:
-        return 0 if target.measure == actual.measure else None
-    return same_name(target.name, actual.name, s)
+        if target.measure == actual.measure:
+            return 0
+        return 1 if s.one_series(target.measure, actual.measure) else None
+    found = same_name(target.name, actual.name, s)
+    return None if found is None else found + 1
 
 
 def same_name(a: str, b: str, s: AttainSettings) -> int | None:

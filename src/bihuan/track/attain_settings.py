@@ -22,6 +22,10 @@ class AttainSettings:
     other_quantity: tuple[str, ...] = ()
     min_contained: int = 3
     scales: tuple[tuple[str, float], ...] = ()  # longest word first
+    same_series: tuple[frozenset[str], ...] = ()  # measure ids one series for 兑现 (gnp, gdp)
+
+    def one_series(self, a: str, b: str) -> bool:
+        return any(a in group and b in group for group in self.same_series)
 
     def replace(self, **changes: Any) -> AttainSettings:
         """These settings with some fields changed, validated again."""
@@ -54,6 +58,11 @@ def parse_settings(raw: dict[str, Any]) -> AttainSettings:
         for k, v in scales.items()
     ):
         raise _bad("scales", "须为“词 = 正数”", "must map words to positive numbers")
+    series = raw.get("same_series", [])
+    if not isinstance(series, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(isinstance(m, str) and m for m in g) for g in series
+    ):
+        raise _bad("same_series", "须为指标编号组的列表", "must be a list of lists of measure ids")
     contained = raw.get("min_contained", 3)
     if isinstance(contained, bool) or not isinstance(contained, int) or contained < 1:
         raise _bad("min_contained", "须为正整数", "must be a positive integer")
@@ -64,6 +73,7 @@ def parse_settings(raw: dict[str, Any]) -> AttainSettings:
             other_quantity=tuple(words),
             min_contained=contained,
             scales=tuple(sorted(((k, float(v)) for k, v in scales.items()), key=lambda kv: -len(kv[0]))),
+            same_series=tuple(frozenset(g) for g in series),
         )
     )
 
