@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from bihuan.extract import Indicator, Plan
@@ -106,17 +106,21 @@ def attain_indicators(
 ) -> list[Attainment]:
     """Each target matched with the actuals of its period (see the module's docstring)."""
     s = settings or shipped_settings()
-    by_period: dict[str, list[Indicator]] = {}
+    by_period: dict[str, list[tuple[Indicator, str]]] = {}
     for a in actuals:
         if a.kind == "actual":
-            by_period.setdefault(a.period, []).append(a)
+            by_period.setdefault(a.period, []).append((a, bare_name(a.name)))
     return [_one(t, by_period.get(t.period, []), s) for t in targets]
 
 
-def _one(target: Indicator, actuals: list[Indicator], s: AttainSettings) -> Attainment:
+def _one(target: Indicator, actuals: list[tuple[Indicator, str]], s: AttainSettings) -> Attainment:
     best: tuple[tuple[int, bool, int, int], Indicator, tuple[Verdict, ...]] | None = None
-    for n, a in enumerate(actuals):
-        rank = _rank(target, a, s)
+    growth, value = target.growth_pct is not None, target.value is not None
+    bare = bare_name(target.name)
+    for n, (a, a_bare) in enumerate(actuals):
+        if not ((growth and a.growth_pct is not None) or (value and a.value is not None)):
+            continue  # nothing to compare: cheaper to know than the names
+        rank = _rank(target, a, bare, a_bare, s)
         if rank is None:
             continue
         verdicts = tuple(v for v in (judge(target, a, p, s) for p in parts(target)) if v is not None)
@@ -132,25 +136,26 @@ def _one(target: Indicator, actuals: list[Indicator], s: AttainSettings) -> Atta
     return Attainment(target, actual, status, verdicts, _MATCHED_BY[key[0]])
 
 
-def _rank(target: Indicator, actual: Indicator, s: AttainSettings) -> int | None:
+def _rank(target: Indicator, actual: Indicator, bare: str, a_bare: str, s: AttainSettings) -> int | None:
     """0: the same measure id; 1: one series (settings.same_series); 2: the same bare name;
     3: one name within the other; None: no match."""
     if target.measure is not None and actual.measure is not None:
         if target.measure == actual.measure:
             return 0
         return 1 if s.one_series(target.measure, actual.measure) else None
-    found = same_name(target.name, actual.name, s)
+    found = _same_bare(bare, a_bare, s)
     return None if found is None else found + 1
 
 
 def same_name(a: str, b: str, s: AttainSettings) -> int | None:
     """1 when the bare names are equal, 2 when one contains the other and the longer is not
     another quantity (settings.other_quantity), else None."""
-    x, y = bare_name(a), bare_name(b)
-    if not x or not y:
-        return None
+    return _same_bare(bare_name(a), bare_name(b), s)
+
+
+def _same_bare(x: str, y: str, s: AttainSettings) -> int | None:
     if x == y:
-        return 1
+        return 1 if x else None
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < s.min_contained or short not in long_:
         return None
@@ -166,6 +171,7 @@ def _affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(heads, key=len, reverse=True)), tuple(sorted(d.tail, key=len, reverse=True))
 
 
+@lru_cache(maxsize=65536)
 def bare_name(name: str) -> str:
     """The name without spaces and quotes, region prefixes (全省, 我县 …), lead verbs and the
     growth words a name may end with (增长, 增速 …)."""
