@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bihuan.extract import Plan
 from bihuan.ledger import queries
 from bihuan.ledger.models import Document
-from bihuan.track.attain import Attainment, attain
+from bihuan.track.attain import Attainment, attain, figure_text
 from bihuan.track.attain_settings import AttainSettings
 
 
@@ -26,6 +26,24 @@ class StoredPlan:
     plan: Plan
 
 
+LIGHT = {"met": "green", "not_met": "red", "not_stated": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class AttainLine:
+    """One target as the pages show it: words, not indicator fields."""
+
+    name: str
+    target: str
+    actual: str
+    status: str
+    status_zh: str
+    light: str  # green: met, red: not met, "": not stated
+    why: str
+    target_quote: str
+    actual_quote: str
+
+
 @dataclass(frozen=True, slots=True)
 class PlanAttainment:
     """A plan's targets against the next year's report (`new`)."""
@@ -36,6 +54,22 @@ class PlanAttainment:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    def lines(self) -> list[AttainLine]:
+        return [
+            AttainLine(
+                r.name,
+                figure_text(r.target) + ("" if r.target.period == str(self.old.plan_year) else f"（{r.target.period}）"),
+                figure_text(r.actual) if r.actual else "—",
+                r.status,
+                r.status_zh,
+                LIGHT[r.status],
+                r.why_zh(),
+                r.target.quote,
+                r.actual.quote if r.actual else "",
+            )
+            for r in self.rows
+        ]
 
 
 def stored_plan(session: Session, document_id: int) -> StoredPlan | None:
