@@ -55,7 +55,12 @@ def statuses(result: Result) -> dict[str, str]:
     return {row["name"]: row["status"] for row in json.loads(result.stdout)}
 
 
-EXPECTED = {"地区生产总值": "met", "一般公共预算收入": "not_met", "城镇登记失业率": "not_stated", "新建5G基站": "met"}
+EXPECTED = {
+    "地区生产总值": "met",
+    "一般公共预算收入": "not_met",
+    "城镇登记失业率": "not_stated",
+    "新建5G基站": "met",
+}
 
 
 def test_files_json_shape(reports: dict[str, str]) -> None:
@@ -118,7 +123,9 @@ def test_plan_ids_in_the_ledger(reports: dict[str, str], tmp_path: Path) -> None
         (("attain", "old", "new", "--xlsx", "out.csv"), ".xlsx"),
     ],
 )
-def test_bad_input_one_line_exit_2(reports: dict[str, str], tmp_path: Path, args: tuple[str, ...], words: str) -> None:
+def test_bad_input_one_line_exit_2(
+    reports: dict[str, str], tmp_path: Path, args: tuple[str, ...], words: str
+) -> None:
     argv = [reports.get(a, a) for a in args]
     result = bihuan(*argv, "--db", str(tmp_path / "empty.db"))
     assert result.exit_code == 2, result.output

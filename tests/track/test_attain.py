@@ -14,7 +14,9 @@ from bihuan.track.errors import TrackError
 
 
 def ind(kind: str, name: str, period: str = "2022", **fields: Any) -> Indicator:
-    return Indicator(id=f"{kind}-{name}", name=name, kind=kind, period=period, quote=name, span=(0, 1), **fields)  # type: ignore[arg-type]
+    return Indicator(
+        id=f"{kind}-{name}", name=name, kind=kind, period=period, quote=name, span=(0, 1), **fields
+    )  # type: ignore[arg-type]
 
 
 def tgt(name: str, **fields: Any) -> Indicator:
@@ -26,6 +28,7 @@ def act(name: str, **fields: Any) -> Indicator:
 
 
 GDP = {"measure": "gdp"}
+# fmt: off
 CASES = [
     # growth targets, higher is better
     ("plain growth exceeded", tgt("地区生产总值", growth_pct=6.0, **GDP), act("地区生产总值", growth_pct=6.5, **GDP), "met"),
@@ -66,6 +69,7 @@ CASES = [
     ("longer name is another quantity", tgt("城镇化", value=60.0, unit="%"), act("常住人口城镇化率", value=61.0, unit="%"), "not_stated"),
     ("a restated bound gives way to the figure", tgt("零售物价上涨幅度", value=10.0, unit="%", qualifier="at_most", measure="retail_prices"), None, "not_met"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("label", "target", "actual", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -122,7 +126,11 @@ def test_shipped_settings_load() -> None:
 
 @pytest.mark.parametrize(
     ("name", "bare"),
-    [("全省地区生产总值增长", "地区生产总值"), ("我县 一般公共预算收入", "一般公共预算收入"), ("全年粮食总产量", "粮食总产量")],
+    [
+        ("全省地区生产总值增长", "地区生产总值"),
+        ("我县 一般公共预算收入", "一般公共预算收入"),
+        ("全年粮食总产量", "粮食总产量"),
+    ],
 )
 def test_bare_name(name: str, bare: str) -> None:
     assert bare_name(name) == bare

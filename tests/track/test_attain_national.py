@@ -75,7 +75,9 @@ def test_national_attainment_agrees_with_gold(shared_dir: Path) -> None:
                 mine += 1
             else:
                 why = row.why_zh() if row is not None else ""
-                disagreements.append(f"  {path.name}: {item['name']}: gold {item['status']}, matcher {got} {why}")
+                disagreements.append(
+                    f"  {path.name}: {item['name']}: gold {item['status']}, matcher {got} {why}"
+                )
         stated = sum(1 for t in gold["targets"] if t["actual"] is not None)
         print(f"{path.name}: {len(gold['targets'])} targets, {stated} with a stated actual, {mine} agree")
     rate = agree / total if total else 1.0
@@ -96,6 +98,10 @@ def test_every_gold_target_found_among_the_rows(shared_dir: Path) -> None:
     for path in files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         rows = attain(_plan(shared_dir, gold["old"], plans), _plan(shared_dir, gold["new"], plans))
-        missing += [f"{path.name}: {t['name']}" for t in gold["targets"] if t["actual"] and row_for(t["target"], rows) is None]
+        missing += [
+            f"{path.name}: {t['name']}"
+            for t in gold["targets"]
+            if t["actual"] and row_for(t["target"], rows) is None
+        ]
     print("\n".join(missing) or "every gold target with an actual has a row")
     assert not missing

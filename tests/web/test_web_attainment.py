@@ -25,7 +25,9 @@ NEXT_YEAR = """示例县政府工作报告
 def _import_next_year(web: Web) -> None:
     plan = extract_text(NEXT_YEAR, "txt")
     with web.db() as s:
-        import_plan(s, plan, text=NEXT_YEAR, source_name="示例县2023.txt", user=ADMIN, region="示例县", year=2024)
+        import_plan(
+            s, plan, text=NEXT_YEAR, source_name="示例县2023.txt", user=ADMIN, region="示例县", year=2024
+        )
 
 
 def test_no_section_without_the_next_report(web: Web) -> None:

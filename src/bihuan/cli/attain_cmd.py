@@ -25,13 +25,19 @@ EPILOG = """示例：
 
 
 def attain(
-    old: Annotated[str, typer.Argument(metavar="OLD", help="设定目标的报告文件，或计划编号。", show_default=False)],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="下一年的报告文件，或计划编号。", show_default=False)],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="设定目标的报告文件，或计划编号。", show_default=False)
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="下一年的报告文件，或计划编号。", show_default=False)
+    ],
     as_json: Annotated[
-        bool, typer.Option("--json", help="输出 JSON 列表（每个目标：measure、name、target、actual、status）。")
+        bool,
+        typer.Option("--json", help="输出 JSON 列表（每个目标：measure、name、target、actual、status）。"),
     ] = False,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", metavar="OUT.xlsx", help="另存为 Excel 工作簿（“兑现”表，附两句原文）。")
+        Path | None,
+        typer.Option("--xlsx", metavar="OUT.xlsx", help="另存为 Excel 工作簿（“兑现”表，附两句原文）。"),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -40,7 +46,8 @@ def attain(
     from bihuan.cli.ledger_common import handled
 
     with handled():
-        from bihuan.track.attain import attain as match, attainment_dict, review_year
+        from bihuan.track.attain import attain as match
+        from bihuan.track.attain import attainment_dict, review_year
 
         old_plan, new_plan = _plans(old, new, db)
         old_year, new_year = review_year(old_plan), review_year(new_plan)
@@ -102,6 +109,8 @@ def _plans(old: str, new: str, db: str | None) -> tuple[Plan, Plan]:
             for arg in ids:
                 stored = stored_plan(session, int(arg))
                 if stored is None:
-                    raise CliError(f"没有编号为 {arg} 的计划（见 bihuan plan list）", f"no plan with id {arg}")
+                    raise CliError(
+                        f"没有编号为 {arg} 的计划（见 bihuan plan list）", f"no plan with id {arg}"
+                    )
                 found[arg] = stored.plan
     return found[old], found[new]

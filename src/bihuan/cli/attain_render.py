@@ -16,7 +16,9 @@ STYLE = {"met": "green", "not_met": "red", "not_stated": "dim"}
 def show_attainment(rows: Sequence[Attainment], year: int, console: Console) -> None:
     met = sum(1 for r in rows if r.status == "met")
     missed = sum(1 for r in rows if r.status == "not_met")
-    title = f"{year}年目标兑现（{len(rows)} 项：完成 {met}，未完成 {missed}，未提及 {len(rows) - met - missed}）"
+    title = (
+        f"{year}年目标兑现（{len(rows)} 项：完成 {met}，未完成 {missed}，未提及 {len(rows) - met - missed}）"
+    )
     if not rows:
         console.print(f"[bold]{title}[/bold]：[dim]（上一年报告中没有该年的目标）[/dim]")
         return

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import attain_cmd, backup_cmds, batch_cmd, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
+from bihuan.cli import (
+    attain_cmd,
+    backup_cmds,
+    batch_cmd,
+    extract_cmd,
+    ledger_cmds,
+    remind_cmds,
+    supervise_cmds,
+    web_cmds,
+)
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(

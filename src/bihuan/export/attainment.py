@@ -45,6 +45,7 @@ _FIELDS = ("value", "unit", "growth_pct", "basis", "qualifier", "growth_qualifie
 
 def _indicator(n: int, row: dict[str, Any]) -> Indicator:
     low, high = row.get("range_low"), row.get("range_high")
+    fields: dict[str, Any] = {f: row.get(f) for f in _FIELDS if row.get(f) is not None}
     return Indicator(
         id=f"i{n}",
         name=row["name"],
@@ -53,7 +54,7 @@ def _indicator(n: int, row: dict[str, Any]) -> Indicator:
         quote=row.get("quote") or "",
         span=(0, 0),
         range=(low, high) if low is not None and high is not None else None,
-        **{f: row.get(f) for f in _FIELDS if row.get(f) is not None},
+        **fields,
     )
 
 
@@ -115,8 +116,10 @@ def attainment_table(rows: Sequence[tuple[Any, ...]]) -> Any:
 
     types = {"string": pa.string(), "int32": pa.int32(), "float64": pa.float64()}
     schema = pa.schema([(name, types[kind]) for name, kind in COLUMNS])
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in COLUMNS]
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for f, c in zip(schema, columns, strict=True)], schema=schema)
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in COLUMNS]
+    return pa.Table.from_arrays(
+        [pa.array(c, type=f.type) for f, c in zip(schema, columns, strict=True)], schema=schema
+    )
 
 
 def write_attainment(indicators: Any, out: Path) -> tuple[Path, Path, int]:

@@ -59,7 +59,8 @@ class PlanAttainment:
         return [
             AttainLine(
                 r.name,
-                figure_text(r.target) + ("" if r.target.period == str(self.old.plan_year) else f"（{r.target.period}）"),
+                figure_text(r.target)
+                + ("" if r.target.period == str(self.old.plan_year) else f"（{r.target.period}）"),
                 figure_text(r.actual) if r.actual else "—",
                 r.status,
                 r.status_zh,
@@ -82,7 +83,11 @@ def stored_plan(session: Session, document_id: int) -> StoredPlan | None:
     plan = Plan.from_dict(json.loads(revision.plan_json))
     doc = dataclasses.replace(plan.document, region=document.region, plan_year=document.plan_year)
     return StoredPlan(
-        document.id, document.region, document.plan_year, revision.source_name, dataclasses.replace(plan, document=doc)
+        document.id,
+        document.region,
+        document.plan_year,
+        revision.source_name,
+        dataclasses.replace(plan, document=doc),
     )
 
 
@@ -92,7 +97,9 @@ def next_year_plan(session: Session, document_id: int) -> int | None:
     if document is None:
         return None
     return session.scalar(
-        select(Document.id).where(Document.region == document.region, Document.plan_year == document.plan_year + 1)
+        select(Document.id).where(
+            Document.region == document.region, Document.plan_year == document.plan_year + 1
+        )
     )
 
 

@@ -91,5 +91,9 @@ def shipped_settings() -> AttainSettings:
 
 def load_settings(path: Path | None = None, **overrides: Any) -> AttainSettings:
     """The shipped settings, or those of the file at `path`, with `overrides` applied."""
-    base = shipped_settings() if path is None else parse_settings(read_toml("attain.toml", path, "兑现设置", "attainment settings"))
+    base = (
+        shipped_settings()
+        if path is None
+        else parse_settings(read_toml("attain.toml", path, "兑现设置", "attainment settings"))
+    )
     return base.replace(**overrides) if overrides else base

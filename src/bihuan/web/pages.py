@@ -165,7 +165,7 @@ def _dashboard(
     body = templates.get_template("dashboard_body.html").render(
         view=view, charts=charts, pid=pid, full=full, flagged=flagged, LIMIT=DASHBOARD_ROWS,
         attainment=plan_attainment(db, pid),
-    )
+    )  # fmt: skip
     return view, body
 
 
