@@ -139,3 +139,15 @@ def test_regions_differ_warns(reports: dict[str, str]) -> None:
     assert result.exit_code == 0
     assert "警告：两份报告的地区不同" in result.stderr and "Warning:" in result.stderr
     assert json.loads(result.stdout)
+
+
+def test_own_settings_file(reports: dict[str, str], tmp_path: Path) -> None:
+    """一般公共预算收入: 6%以上 against 5.2% is not met whatever the tolerance; 地区生产总值 7%左右
+    against 6.7% is met within 0.5 points, not within 0.2."""
+    own = tmp_path / "attain.toml"
+    own.write_text("about_points = 0.2\n", encoding="utf-8")
+    result = bihuan("attain", reports["old"], reports["new"], "--json", "--settings", str(own))
+    assert statuses(result) == {**EXPECTED, "地区生产总值": "not_met"}
+    own.write_text("about_points = -1\n", encoding="utf-8")
+    bad = bihuan("attain", reports["old"], reports["new"], "--settings", str(own))
+    assert bad.exit_code == 2 and ERROR_LINE.match(bad.stderr.strip()) and "about_points" in bad.stderr

@@ -21,7 +21,8 @@ EPILOG = """示例：
 · 两份报告文件：bihuan attain 2022年报告.txt 2023年报告.docx
 · 数据库中的两个计划：bihuan attain 3 7 --db bihuan.db
 · 输出 JSON：bihuan attain 3 7 --json > 兑现.json
-· 另存为 Excel：bihuan attain 2022.txt 2023.txt --xlsx 兑现.xlsx"""
+· 另存为 Excel：bihuan attain 2022.txt 2023.txt --xlsx 兑现.xlsx
+· 自定“左右”的容差：bihuan attain 2022.txt 2023.txt --settings 我的attain.toml"""
 
 
 def attain(
@@ -39,6 +40,12 @@ def attain(
         Path | None,
         typer.Option("--xlsx", metavar="OUT.xlsx", help="另存为 Excel 工作簿（“兑现”表，附两句原文）。"),
     ] = None,
+    settings: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings", metavar="FILE", help="兑现判定设置文件（TOML，格式同自带的 attain.toml）。"
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     import json
@@ -48,7 +55,9 @@ def attain(
     with handled():
         from bihuan.track.attain import attain as match
         from bihuan.track.attain import attainment_dict, review_year
+        from bihuan.track.attain_settings import load_settings
 
+        rules = load_settings(settings)
         old_plan, new_plan = _plans(old, new, db)
         old_year, new_year = review_year(old_plan), review_year(new_plan)
         if new_year <= old_year:
@@ -57,7 +66,7 @@ def attain(
                 f"OLD must be earlier than NEW: OLD is {old_year}, NEW is {new_year}",
             )
         _warn(old_plan, new_plan, old_year, new_year)
-        rows = match(old_plan, new_plan)
+        rows = match(old_plan, new_plan, rules)
         if xlsx is not None:
             from bihuan.export.attainment_xlsx import write_attainment_xlsx
 
