@@ -151,3 +151,27 @@ def test_own_settings_file(reports: dict[str, str], tmp_path: Path) -> None:
     own.write_text("about_points = -1\n", encoding="utf-8")
     bad = bihuan("attain", reports["old"], reports["new"], "--settings", str(own))
     assert bad.exit_code == 2 and ERROR_LINE.match(bad.stderr.strip()) and "about_points" in bad.stderr
+
+
+def test_json_indicators_follow_the_plan_contract(reports: dict[str, str]) -> None:
+    from jsonschema import Draft202012Validator
+
+    from bihuan.contract import load_schema
+
+    schema = load_schema()
+    validator = Draft202012Validator(
+        {"$defs": schema["$defs"], **schema["properties"]["indicators"]["items"]}
+    )
+    rows = json.loads(bihuan("attain", reports["old"], reports["new"], "--json").stdout)
+    for row in rows:
+        for ind in (row["target"], row["actual"]):
+            if ind is not None:
+                assert not list(validator.iter_errors(ind)), ind
+
+
+def test_a_report_without_a_year(tmp_path: Path, reports: dict[str, str]) -> None:
+    undated = tmp_path / "undated.txt"
+    undated.write_text("青石县政府工作报告\n地区生产总值增长7%左右。\n", encoding="utf-8")
+    result = bihuan("attain", str(undated), reports["new"])
+    assert result.exit_code == 2 and ERROR_LINE.match(result.stderr.strip()), result.output
+    assert "计划年度" in result.stderr

@@ -182,3 +182,23 @@ def test_two_reports() -> None:
 def test_unknown_year() -> None:
     with pytest.raises(TrackError):
         attain(Plan(Document()), Plan(Document(plan_year=2024)))
+
+
+def test_multi_year_targets_only_when_their_period_is_reviewed() -> None:
+    five = tgt("地区生产总值", period="2018-2022", growth_pct=7.0, basis="annual_avg", **GDP)
+    due = tgt("粮食产量", period="2025", value=50.0, unit="亿斤", measure="grain_output")
+    year = tgt("地区生产总值", period="2018", growth_pct=7.0, **GDP)
+    old = Plan(Document(plan_year=2018), indicators=(five, due, year))
+    review = act("地区生产总值", period="2018-2022", growth_pct=6.6, basis="annual_avg", **GDP)
+    new = Plan(Document(plan_year=2023), indicators=(review,))
+    rows = attain(old, new)
+    assert [(r.target.period, r.status) for r in rows] == [("2018-2022", "not_met"), ("2018", "not_stated")]
+
+
+def test_the_same_target_twice_counts_once() -> None:
+    first = tgt("地区生产总值", growth_pct=7.0, qualifier="about", **GDP)
+    again = Indicator(
+        **{**{f: getattr(first, f) for f in first.__slots__}, "id": "again", "name": "全县地区生产总值"}
+    )
+    rows = attain(Plan(Document(plan_year=2022), indicators=(first, again)), Plan(Document(plan_year=2023)))
+    assert len(rows) == 1 and rows[0].status == "not_stated"
