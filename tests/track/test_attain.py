@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from bihuan.extract import Document, Indicator, Plan, extract_text
-from bihuan.track.attain import attain, attain_indicators, attainment_dict, bare_name, figure_text
+from bihuan.track.attain import attain, attain_indicators, bare_name
 from bihuan.track.attain_settings import AttainSettings, load_settings, parse_settings
+from bihuan.track.attain_views import attainment_dict, figure_text
 from bihuan.track.errors import TrackError
 
 

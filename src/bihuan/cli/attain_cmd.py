@@ -54,8 +54,9 @@ def attain(
 
     with handled():
         from bihuan.track.attain import attain as match
-        from bihuan.track.attain import attainment_dict, review_year
+        from bihuan.track.attain import review_year
         from bihuan.track.attain_settings import load_settings
+        from bihuan.track.attain_views import attainment_dict
 
         rules = load_settings(settings)
         old_plan, new_plan = _plans(old, new, db)

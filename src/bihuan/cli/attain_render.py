@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bihuan.track.attain import Attainment, figure_text
+from bihuan.track.attain import Attainment
+from bihuan.track.attain_views import figure_text
 
 STYLE = {"met": "green", "not_met": "red", "not_stated": "dim"}
 

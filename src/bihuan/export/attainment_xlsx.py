@@ -9,7 +9,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bihuan.export.xlsx import Cell, _fill, save_workbook
-from bihuan.track.attain import Attainment, figure_text
+from bihuan.track.attain import Attainment
+from bihuan.track.attain_views import figure_text
 
 HEADER = ("指标", "名称", "期间", "目标", "实际", "状态", "判断", "目标原文", "实际原文")
 

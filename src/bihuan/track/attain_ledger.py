@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from bihuan.extract import Plan
 from bihuan.ledger import queries
 from bihuan.ledger.models import Document
-from bihuan.track.attain import Attainment, attain, figure_text
+from bihuan.track.attain import Attainment, attain
 from bihuan.track.attain_settings import AttainSettings
+from bihuan.track.attain_views import figure_text
 
 
 @dataclass(frozen=True, slots=True)
