@@ -175,3 +175,7 @@ def _summary(result: BatchResult, out: Path, tables: tuple[Path, Path]) -> None:
         f"计划 / plans: {out / 'plans'}；指标表 / indicator table（{result.table.rows:,} 行 / rows）: "
         f"{parquet}, {csv_path}"
     )
+    typer.echo(
+        f"兑现表 / attainment table（{result.attainment_rows:,} 行 / rows）: "
+        f"{out / 'attainment.parquet'}, {out / 'attainment.csv'}"
+    )

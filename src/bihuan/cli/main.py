@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, batch_cmd, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
+from bihuan.cli import (
+    attain_cmd,
+    backup_cmds,
+    batch_cmd,
+    extract_cmd,
+    ledger_cmds,
+    remind_cmds,
+    supervise_cmds,
+    web_cmds,
+)
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -18,7 +27,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for _module, _command in ((extract_cmd, extract_cmd.extract), (batch_cmd, batch_cmd.batch)):
+for _module, _command in (
+    (extract_cmd, extract_cmd.extract),
+    (batch_cmd, batch_cmd.batch),
+    (attain_cmd, attain_cmd.attain),
+):
     app.command(_command.__name__, cls=BihuanCommand, help=_module.HELP, epilog=_module.EPILOG)(_command)
 
 

@@ -77,6 +77,7 @@ class BatchResult:
     seconds: float = 0.0
     max_rss_mb: float = 0.0  # the largest peak resident memory of one worker (or this process)
     jobs: int = 1
+    attainment_rows: int = 0  # rows of OUT/attainment.* (targets of year Y against report Y+1)
 
     @property
     def total(self) -> int:
@@ -405,7 +406,11 @@ def _pooled(
 
 
 def write_tables(result: BatchResult, out: Path) -> tuple[Path, Path]:
-    """OUT/indicators.parquet and OUT/indicators.csv."""
+    """OUT/indicators.parquet and OUT/indicators.csv, then the attainment table made from them
+    (OUT/attainment.parquet and .csv, see bihuan.export.attainment)."""
+    from bihuan.export.attainment import write_attainment
+
     parquet, csv_path = out / "indicators.parquet", out / "indicators.csv"
     result.table.write(parquet, csv_path)
+    result.attainment_rows = write_attainment(result.table.table(), out)[2]
     return parquet, csv_path

@@ -18,6 +18,7 @@ from bihuan.export import svg
 from bihuan.export.ledger_books import task_table
 from bihuan.ledger import queries
 from bihuan.track import assign, board, drafts, logins
+from bihuan.track.attain_ledger import plan_attainment
 from bihuan.track.current import plan_choices
 from bihuan.track.directory import ensure_directory
 from bihuan.track.errors import TrackError
@@ -162,8 +163,9 @@ def _dashboard(
     flagged = [it for it in view.items if it.status.light != "green"]
     flagged.sort(key=lambda it: (it.status.light != "red", it.number))
     body = templates.get_template("dashboard_body.html").render(
-        view=view, charts=charts, pid=pid, full=full, flagged=flagged, LIMIT=DASHBOARD_ROWS
-    )
+        view=view, charts=charts, pid=pid, full=full, flagged=flagged, LIMIT=DASHBOARD_ROWS,
+        attainment=plan_attainment(db, pid),
+    )  # fmt: skip
     return view, body
 
 
@@ -437,7 +439,8 @@ def public_plan(request: Request, db: Db, me: Viewer, pid: int) -> HTMLResponse:
         raise NotAllowed("这份计划尚未公开", "not published")
     everyone = Person(0, "公众", "leader", None, None)
     view = board.dashboard(db, pid, request_day(request), everyone, request.app.state.settings.status)
-    return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"))
+    return render(request, "public.html", me, view=view, chart=svg.light_bar(view.counts, "任务进展"),
+                  attainment=plan_attainment(db, pid))  # fmt: skip
 
 
 # ---------------------------------------------------------------- admin
