@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, batch_cmd, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
+from bihuan.cli import (
+    assess_cmd,
+    backup_cmds,
+    batch_cmd,
+    extract_cmd,
+    ledger_cmds,
+    remind_cmds,
+    supervise_cmds,
+    web_cmds,
+)
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -44,6 +53,8 @@ app.command(
     help=ledger_cmds.status.__doc__,
     epilog=ledger_cmds.STATUS_EPILOG,
 )(ledger_cmds.status)
+
+app.command("assess", cls=BihuanCommand, help=assess_cmd.HELP, epilog=assess_cmd.EPILOG)(assess_cmd.assess)
 
 for _name, _fn, _help, _epilog in (
     ("backup", "backup", "BACKUP_HELP", "BACKUP_EPILOG"),
