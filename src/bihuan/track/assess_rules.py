@@ -223,8 +223,11 @@ def score(facts: Sequence[Fact], units: Mapping[int, str], rules: AssessRules) -
     for uid, mine in by_unit.items():
         events = _events(mine, rules)
         total = round(rules.base + sum(e.points for e in events), 2)
-        bounded = min(max(total, rules.total_min if rules.total_min is not None else total),
-                      rules.total_max if rules.total_max is not None else total)  # fmt: skip
+        bounded = total
+        if rules.total_min is not None:
+            bounded = max(bounded, rules.total_min)
+        if rules.total_max is not None:
+            bounded = min(bounded, rules.total_max)
         if bounded != total:
             which = "上限" if bounded < total else "下限"
             events.append(Event(f"{CAP}total", round(bounded - total, 2), None, None, None,
