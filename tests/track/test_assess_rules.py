@@ -36,7 +36,12 @@ def test_the_shipped_rules_load_and_are_hashed_by_their_bytes() -> None:
     assert shipped.source == SHIPPED
     assert set(shipped.points) == set(RULE_IDS)
     assert shipped.points["report_missing"] < 0 < shipped.points["task_on_time"]
-    assert shipped.points["supervised.挂牌"] < shipped.points["supervised.重点"] < shipped.points["supervised.一般"] < 0
+    assert (
+        shipped.points["supervised.挂牌"]
+        < shipped.points["supervised.重点"]
+        < shipped.points["supervised.一般"]
+        < 0
+    )
 
 
 def test_a_file_is_hashed_by_its_bytes(tmp_path: Path) -> None:
