@@ -25,15 +25,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
-from bihuan.ledger.models import Notice, ProgressReport, RequestDecision, UnitRequest
+from bihuan.ledger.models import Notice
+from bihuan.track.assess_ledger import PlanRows, Reported, closing_facts, report_facts, task_facts
 from bihuan.track.assess_rules import SUPERVISED, AssessRules, Fact, UnitScore, score
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import ANSWERABLE, NOTICE_GRADES, notice_state
-from bihuan.track.status import PlanStatuses, Settings, TaskFacts, deadline_of, due_periods, month_of
+from bihuan.track.status import Settings, month_of
 
 ANSWERED_KINDS = ("催办", "督办")
 
@@ -50,12 +51,6 @@ class Assessment:
     @property
     def rules_sha256(self) -> str:
         return self.rules.sha256
-
-
-def due_day(period: str, report_day: int) -> dt.date:
-    """The day a period's report is due: `report_day` of the next month."""
-    y, m = int(period[:4]), int(period[5:7])
-    return dt.date(y + 1, 1, report_day) if m == 12 else dt.date(y, m + 1, report_day)
 
 
 def assess(
@@ -76,130 +71,24 @@ def assess(
     return Assessment(document_id, doc.region, doc.plan_year, on, rules, score(found, units, rules))
 
 
-class _Facts:
-    """Collects facts about the plan's tasks (number and area looked up by task key)."""
-
-    def __init__(self, plan: PlanStatuses) -> None:
-        self.tasks = {t.key: t for t in plan.rows}
-        self.items: list[Fact] = []
-
-    def add(self, rule: str, unit_id: int, key: str, day: dt.date | None, reason: str) -> None:
-        t = self.tasks.get(key)
-        self.items.append(
-            Fact(rule, unit_id, t.number if t else None, key, t.area if t else None, day, reason)
-        )
-
-
 def facts(session: Session, document_id: int, on: dt.date, settings: Settings) -> tuple[list[Fact], set[int]]:
     """What happened, rule by rule, and the units leading a task of the plan."""
-    plan = PlanStatuses(session, document_id, settings)
-    closed: dict[str, tuple[UnitRequest, RequestDecision]] = {}
-    for r, d in queries.unit_requests(session, document_id, kind="办结"):
-        if d is not None and d.accepted:
-            closed.setdefault(r.task_key, (r, d))
-    out = _Facts(plan)
-    leads = {a.lead_unit_id for key, a in plan.assigned.items() if key in out.tasks}
-    _report_facts(session, plan, on, settings, closed, out)
-    _task_facts(plan, on, closed, out)
-    _notice_facts(session, document_id, on, out)
-    for key, (r, d) in closed.items():
-        day = d.created_at.date()
-        out.add("closed_accepted", r.unit_id, key, day, f"办结销号申请于 {day.isoformat()} 获督查室同意")
-    return out.items, leads
+    plan = PlanRows(session, document_id)
+    reported = Reported(plan, month_of(on))
+    report_facts(plan, reported, on, settings)
+    task_facts(plan, reported, on, settings)
+    notice_facts(plan, on)
+    closing_facts(plan)
+    return plan.items, plan.leads()
 
 
-def _report_facts(
-    session: Session,
-    plan: PlanStatuses,
-    on: dt.date,
-    settings: Settings,
-    closed: dict[str, tuple[UnitRequest, RequestDecision]],
-    out: _Facts,
-) -> None:
-    first = _first_reports(session, plan.document_id, month_of(on))
-    for key, t in out.tasks.items():
-        a = plan.assigned.get(key)
-        if a is None:
-            continue
-        lead = a.lead_unit_id
-        end = deadline_of(plan.plan_year, t, a)
-        shut = closed[key][1].created_at.date() if key in closed else None
-        duty = TaskFacts(key, min(dt.date(plan.plan_year, 1, 1), end), end,
-                         handed_over=plan.sup.handed_over.get(key), extension=plan.sup.extensions.get(key))  # fmt: skip
-        for period in sorted(due_periods(duty, on, settings)):
-            by = due_day(period, settings.report_day)
-            if shut is not None and by > shut:
-                continue
-            got = [at.date() for u, at in first.get((key, period), ()) if u is None or u == lead]
-            if not got:
-                out.add("report_missing", lead, key, by,
-                        f"{period} 的进度应于 {by.isoformat()} 前报送，截至 {on.isoformat()} 未报送")  # fmt: skip
-            elif min(got) <= by:
-                out.add("report_on_time", lead, key, min(got),
-                        f"{period} 的进度于 {min(got).isoformat()} 报送（截止 {by.isoformat()}）")  # fmt: skip
-            else:
-                late = min(got)
-                out.add("report_late", lead, key, late,
-                        f"{period} 的进度于 {late.isoformat()} 报送，晚于截止日 {by.isoformat()}（迟 {(late - by).days} 天）")  # fmt: skip
-
-
-def _first_reports(
-    session: Session, document_id: int, up_to: str
-) -> dict[tuple[str, str], list[tuple[int | None, dt.datetime]]]:
-    """Per (task, period): each reporting unit (None: the office) and when it first reported."""
-    rows = session.execute(
-        select(ProgressReport.task_key, ProgressReport.period, ProgressReport.unit_id, func.min(ProgressReport.created_at))
-        .where(ProgressReport.document_id == document_id, ProgressReport.period <= up_to)
-        .group_by(ProgressReport.task_key, ProgressReport.period, ProgressReport.unit_id)
-    ).all()  # fmt: skip
-    out: dict[tuple[str, str], list[tuple[int | None, dt.datetime]]] = {}
-    for key, period, unit_id, at in rows:
-        out.setdefault((key, period), []).append((unit_id, at))
-    return out
-
-
-def _task_facts(
-    plan: PlanStatuses, on: dt.date, closed: dict[str, tuple[UnitRequest, RequestDecision]], out: _Facts
-) -> None:
-    """按期完成 / 超期完成 / 逾期未完成 from the statuses on `on` (and on past deadlines)."""
-    past: dict[dt.date, set[str]] = {}  # done by reports, deadline passed: was it done by then?
-    for it in plan.at(on):
-        a = plan.assigned.get(it.key)
-        if a is None:
-            continue
-        st, deadline = it.status, it.deadline
-        if st.state == "逾期":
-            out.add("task_overdue", a.lead_unit_id, it.key, deadline, st.reasons[0])
-        elif st.state == "已完成" and it.key in closed:
-            day = closed[it.key][1].created_at.date()
-            rule = "task_on_time" if day <= deadline else "task_completed_late"
-            out.add(
-                rule,
-                a.lead_unit_id,
-                it.key,
-                day,
-                f"{day.isoformat()} 办结销号，完成时限 {deadline.isoformat()}",
-            )
-        elif st.state == "已完成" and on <= deadline:
-            out.add("task_on_time", a.lead_unit_id, it.key, on,
-                    f"截至 {on.isoformat()} 已完成，完成时限 {deadline.isoformat()}（{st.reasons[0]}）")  # fmt: skip
-        elif st.state == "已完成":
-            past.setdefault(deadline, set()).add(it.key)
-    for deadline, keys in sorted(past.items()):
-        for it in plan.at(deadline, keys=keys):
-            lead = plan.assigned[it.key].lead_unit_id
-            if it.status.state == "已完成":
-                out.add("task_on_time", lead, it.key, deadline,
-                        f"完成时限 {deadline.isoformat()} 时已完成（{it.status.reasons[0]}）")  # fmt: skip
-            else:
-                out.add("task_completed_late", lead, it.key, on,
-                        f"完成时限 {deadline.isoformat()} 时尚未完成，截至 {on.isoformat()} 已完成")  # fmt: skip
-
-
-def _notice_facts(session: Session, document_id: int, on: dt.date, out: _Facts) -> None:
-    """督办 received (by grade) and answers past their deadline."""
-    rows = session.scalars(select(Notice).where(Notice.document_id == document_id).order_by(Notice.id)).all()
-    history = queries.notice_histories(session, [n.id for n in rows])
+def notice_facts(plan: PlanRows, on: dt.date) -> None:
+    """督办 received (by grade) and answers past their deadline, for the unit addressed."""
+    rows = plan.session.scalars(
+        select(Notice).where(Notice.document_id == plan.document_id).order_by(Notice.id)
+    ).all()
+    history = queries.notice_histories(plan.session, [n.id for n in rows])
+    out = plan
     for n in rows:
         events, answers = history[n.id]
         sent = (

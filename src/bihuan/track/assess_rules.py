@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import NOTICE_GRADES
@@ -148,9 +148,9 @@ class AssessRules:
         return 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """Something that happened, for a unit, found in the ledger: no points yet."""
+class Fact(NamedTuple):
+    """Something that happened, for a unit, found in the ledger: no points yet. (Named tuples:
+    a year's assessment of a large plan holds tens of thousands.)"""
 
     rule: str
     unit_id: int
@@ -161,8 +161,7 @@ class Fact:
     reason: str  # in Chinese, never mentioning points: the rules do not change it
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """A fact with the points it earned (weight applied), or a capping event (no task)."""
 
     rule: str
@@ -186,27 +185,35 @@ class UnitScore:
         return round(sum(e.points for e in self.events if e.rule == rule), 2)
 
 
-def _order(e: Event) -> tuple[int, int, str, int]:
-    rule = e.rule[len(CAP) :] if e.rule.startswith(CAP) else e.rule
-    index = RULE_IDS.index(rule) if rule in RULE_IDS else len(RULE_IDS)
-    return (index, 1 if e.rule.startswith(CAP) else 0, (e.day or dt.date.min).isoformat(), e.task_number or 0)
+def _when(e: Event) -> tuple[dt.date, int]:
+    return (e.day or dt.date.min, e.task_number or 0)
 
 
 def _events(facts: Sequence[Fact], rules: AssessRules) -> list[Event]:
-    out: list[Event] = []
+    """A unit's events: by rule (in RULE_IDS order), each rule's by date and task, its capping
+    event (if any) last."""
+    by_rule: dict[str, list[Event]] = {}
+    points = {rule: round(p, 2) for rule, p in rules.points.items()}
+    weighted = bool(rules.task_weights or rules.area_weights)
     for f in facts:
-        weight = rules.weight(f.task_number, f.area)
-        points = round(rules.points.get(f.rule, 0.0) * weight, 2)
-        if points != 0:
-            out.append(Event(f.rule, points, f.task_number, f.task_key, f.day, f.reason, weight))
-    for rule, cap in sorted((rules.rule_caps or {}).items()):
-        total = round(sum(e.points for e in out if e.rule == rule), 2)
-        if abs(total) > cap:
+        weight = rules.weight(f.task_number, f.area) if weighted else 1.0
+        p = round(points.get(f.rule, 0.0) * weight, 2) if weighted else points.get(f.rule, 0.0)
+        if p != 0:
+            by_rule.setdefault(f.rule, []).append(
+                Event(f.rule, p, f.task_number, f.task_key, f.day, f.reason, weight)
+            )
+    caps = rules.rule_caps or {}
+    out: list[Event] = []
+    for rule in RULE_IDS:
+        events = sorted(by_rule.get(rule, ()), key=_when)
+        out += events
+        cap = caps.get(rule)
+        total = round(sum(e.points for e in events), 2)
+        if cap is not None and abs(total) > cap:
             over = round(math.copysign(cap, total) - total, 2)
             said = "加分" if total > 0 else "扣分"
             out.append(Event(f"{CAP}{rule}", over, None, None, None,
                              f"“{RULES_ZH[rule]}”累计{said} {abs(total):g} 分，超过上限 {cap:g} 分，按上限计"))  # fmt: skip
-    out.sort(key=_order)
     return out
 
 
