@@ -10,8 +10,8 @@ of events. The bar (issue 11): under 1 s. Use --url for another (empty) database
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
