@@ -92,7 +92,7 @@ def main() -> None:
         )
         print(f"assess on {on}: median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
               f"max {max(times) * 1000:.0f} ms ({args.runs} runs); bar: under 1000 ms")  # fmt: skip
-        print(f"cpu:     median {statistics.median(cpu) * 1000:.0f} ms of this process; load average "
+        print(f"cpu:     median {statistics.median(cpu) * 1000:.0f} ms, min {min(cpu) * 1000:.0f} ms of this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         print(f"result:  {len(result.units)} units, {events} events; {len(statements)} SQL statements")
         best, worst = result.units[0], result.units[-1]

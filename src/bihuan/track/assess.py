@@ -66,8 +66,7 @@ def assess(
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
     found, leads = facts(session, document_id, on, settings or Settings())
     names = {u.id: u.name for u in queries.units(session)}
-    units = {uid: names.get(uid, f"单位{uid}") for uid in leads}
-    units.update({f.unit_id: names.get(f.unit_id, f"单位{f.unit_id}") for f in found})
+    units = {uid: names.get(uid, f"单位{uid}") for uid in leads | {f.unit_id for f in found}}
     return Assessment(document_id, doc.region, doc.plan_year, on, rules, score(found, units, rules))
 
 

@@ -96,7 +96,7 @@ class Reported:
         rows = plan.session.connection().execute(
             select(ProgressReport.id, ProgressReport.task_key, ProgressReport.period, ProgressReport.unit_id, day)
             .where(ProgressReport.document_id == plan.document_id, ProgressReport.period <= up_to)
-        )  # fmt: skip
+        ).all()  # fmt: skip
         self.first: dict[tuple[str, str], str] = {}  # (task, period) → YYYY-MM-DD
         newest: dict[str, tuple[str, int]] = {}  # task → (period, id)
         for rid, key, period, unit_id, when in rows:
