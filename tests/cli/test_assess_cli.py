@@ -166,3 +166,12 @@ def test_help_has_examples(invoke: Invoke) -> None:
         "--db",
     ):
         assert word in result.stdout
+
+
+def test_serve_refuses_a_bad_rule_file_before_starting(invoke: Invoke, demo: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("base = true\n", "utf-8")
+    result = invoke("serve", "--db", demo, "--assess-rules", str(bad))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "考核规则文件有误：base 应为数字" in result.stderr
