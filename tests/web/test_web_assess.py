@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from web_helpers import ADMIN, LEADER, PID, TODAY, UNIT_USERS, Web
 
 from bihuan.track.assess import assess
-from bihuan.track.assess_rules import AssessRules
+from bihuan.track.assess_rules import AssessRules, rule_zh
 
 
 def expected(web: Web, rules: AssessRules | None = None) -> list[tuple[int, str, float, int]]:
@@ -93,3 +93,24 @@ def test_a_deployments_rule_file(demo_template: tuple[Path, dict[str, str]], tmp
     rules.write_text("[points]\nreport_lat = 1\n", "utf-8")
     bad = web.as_(ADMIN).get("/assess")
     assert bad.status_code == 400 and "report_lat" in bad.text
+
+
+def test_a_large_assessment_shows_subtotals_and_each_units_events_on_its_own(
+    ro_web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bihuan.web import assess_pages
+
+    monkeypatch.setattr(assess_pages, "MAX_EVENTS", 10)
+    client = ro_web.as_(ADMIN)
+    page = client.get("/assess").text
+    with ro_web.db() as s:
+        units = assess(s, PID, TODAY, AssessRules.load()).units
+    assert page.count('class="assess-subtotals"') == sum(1 for u in units if u.events)
+    assert f'href="/plans/{PID}/tasks/' not in page.split('id="assess-ranking"', 1)[1]
+    busiest = max(units, key=lambda u: len(u.events))
+    section = page.split(f'id="unit-{busiest.unit_id}"', 1)[1].split("</section>", 1)[0]
+    for rule, n, total in busiest.by_rule():
+        assert f"<td>{rule_zh(rule)}</td><td>{n}</td><td>{total:+g}</td>" in section
+    assert sum(total for _, _, total in busiest.by_rule()) == pytest.approx(busiest.score - 100)
+    one = client.get("/assess", params={"unit": busiest.unit}).text  # the link to its events
+    assert one.count(f'href="/plans/{PID}/tasks/') >= len([e for e in busiest.events if e.task_number])

@@ -184,6 +184,14 @@ class UnitScore:
     def subtotal(self, rule: str) -> float:
         return round(sum(e.points for e in self.events if e.rule == rule), 2)
 
+    def by_rule(self) -> list[tuple[str, int, float]]:
+        """(rule, events, subtotal) of each rule with events, in the events' order."""
+        out: dict[str, tuple[int, float]] = {}
+        for e in self.events:
+            n, total = out.get(e.rule, (0, 0.0))
+            out[e.rule] = (n + 1, total + e.points)
+        return [(rule, n, round(total, 2)) for rule, (n, total) in out.items()]
+
 
 def _when(e: Event) -> tuple[dt.date, int]:
     return (e.day or dt.date.min, e.task_number or 0)

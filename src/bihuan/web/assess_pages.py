@@ -25,6 +25,7 @@ from bihuan.web.pages import known_ids, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(known_ids)])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_EVENTS = 3000  # more events than this on one page: subtotals, and each unit's events on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class AssessPage:
     plans: list[PlanChoice]
     result: Assessment
     unit: str | None  # the one unit whose breakdown is shown; None: every unit
+    detail: bool  # every event listed; else each unit's subtotals by rule (a large plan)
 
 
 def _assessment(request: Request, db: Session, plan: int | None, on: str | None) -> Assessment | None:
@@ -56,7 +58,9 @@ def assess_page(
     result = _assessment(request, db, plan, on)
     if result is None:
         return render(request, "empty.html", me)
-    page = AssessPage(result.document_id, result.on, plan_choices(db), result, unit or None)
+    events = sum(len(u.events) for u in result.units)
+    page = AssessPage(result.document_id, result.on, plan_choices(db), result, unit or None,
+                      bool(unit) or events <= MAX_EVENTS)  # fmt: skip
     return render(request, "assess.html", me, page=page, rule_zh=rule_zh)
 
 
