@@ -23,9 +23,9 @@ from common import print_machine
 from sqlalchemy import event, insert
 
 from bihuan.ledger import queries
-from bihuan.ledger.db import open_ledger
+from bihuan.ledger.db import Ledger, open_ledger
 from bihuan.ledger.models import Notice, NoticeAnswer
-from bihuan.track.assess import assess
+from bihuan.track.assess import Assessment, assess
 from bihuan.track.assess_rules import AssessRules
 from bihuan.track.lifecycle import NOTICE_GRADES
 from bihuan.track.status import Settings
@@ -55,6 +55,17 @@ def add_notices(url: str, doc: int) -> int:
         ledger.close()
 
 
+def timed(
+    ledger: Ledger, doc: int, on: dt.date, rules: AssessRules, settings: Settings
+) -> tuple[float, float, Assessment]:
+    """One assessment: wall time, this process's CPU time (what the wall time is on an idle
+    machine) and the result."""
+    with ledger.sessions() as s:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = assess(s, doc, on, rules, settings)
+        return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -67,24 +78,15 @@ def main() -> None:
         ledger = open_ledger(url)
         rules, settings = AssessRules.load(), Settings.load()
         on = dt.date(2023, 12, 20)
-        times: list[float] = []
-        cpu: list[float] = []  # this process's CPU time: what the wall time is on an idle machine
         statements: list[str] = []
-
-        def count(*a: object) -> None:
-            statements.append(str(a[2]))
-
-        for _ in range(args.runs + 1):
-            with ledger.sessions() as s:
-                statements.clear()
-                event.listen(ledger.engine, "before_cursor_execute", count)
-                t0, c0 = time.perf_counter(), time.process_time()
-                result = assess(s, doc, on, rules, settings)
-                times.append(time.perf_counter() - t0)
-                cpu.append(time.process_time() - c0)
-                event.remove(ledger.engine, "before_cursor_execute", count)
-        times, cpu = times[1:], cpu[1:]  # the first run warms the caches
+        event.listen(ledger.engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
+        runs = [timed(ledger, doc, on, rules, settings) for _ in range(args.runs + 1)][
+            1:
+        ]  # the first warms up
+        sent = len(statements) // (args.runs + 1)
         ledger.close()
+        times, cpu = [w for w, _, _ in runs], [c for _, c, _ in runs]
+        result = runs[-1][2]
         events = sum(len(u.events) for u in result.units)
         print_machine()
         print(
@@ -94,7 +96,7 @@ def main() -> None:
               f"max {max(times) * 1000:.0f} ms ({args.runs} runs); bar: under 1000 ms")  # fmt: skip
         print(f"cpu:     median {statistics.median(cpu) * 1000:.0f} ms, min {min(cpu) * 1000:.0f} ms of this process; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
-        print(f"result:  {len(result.units)} units, {events} events; {len(statements)} SQL statements")
+        print(f"result:  {len(result.units)} units, {events} events; {sent} SQL statements")
         best, worst = result.units[0], result.units[-1]
         print(f"ranking: first {best.unit} {best.score:g}, last {worst.unit} {worst.score:g}")
 

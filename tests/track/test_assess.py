@@ -48,6 +48,7 @@ from bihuan.track.assess import assess
 from bihuan.track.assess_rules import AssessRules
 from bihuan.track.attachments import Upload
 from bihuan.track.directory import directory, ensure_directory
+from bihuan.track.errors import TrackError
 from bihuan.track.plans import import_plan
 from bihuan.track.tx import transaction
 from bihuan.track.users import Person
@@ -216,3 +217,18 @@ def test_a_plan_without_assignments_ranks_nobody(ledger: Any, sample_plan: Plan)
     with ledger.sessions() as session:
         import_plan(session, sample_plan, text="x" * 400, source_name="r.txt", user="t")
         assert assess(session, 1, ON, AssessRules.load()).units == ()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_left_as_it_was(s: Session, tmp_path: Path, enabled: bool) -> None:
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assess(s, 1, ON, rules_file(tmp_path, R1))
+        assert gc.isenabled() is enabled
+        with pytest.raises(TrackError):
+            assess(s, 99, ON, rules_file(tmp_path, R1))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
