@@ -175,3 +175,11 @@ def test_serve_refuses_a_bad_rule_file_before_starting(invoke: Invoke, demo: str
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "考核规则文件有误：base 应为数字" in result.stderr
+
+
+def test_a_plan_nobody_leads_yet(invoke: Invoke, tiny_report: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "ledger.db")
+    assert invoke("plan", "import", tiny_report, "--db", db).exit_code == 0
+    assert run_json(invoke, db) == []
+    result = invoke("assess", "--db", db, "--on", ON)
+    assert result.exit_code == 0 and "无可考核的单位" in result.stdout
