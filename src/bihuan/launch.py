@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bihuan.cli.errors import BihuanCommand, CliError
-from bihuan.cli.ledger_common import DbOption, handled
+from bihuan.cli.ledger_common import DbOption, existing_file, handled
 from bihuan.cli.main import app
 from bihuan.cli.web_cmds import (
     DEMO_EPILOG,
@@ -60,6 +60,10 @@ def serve(
             "不写时用环境变量 BIHUAN_REMIND_AT，再不然不运行（可用 cron 运行 bihuan remind run）。",
         ),
     ] = None,
+    assess_rules: Annotated[
+        Path | None,
+        typer.Option("--assess-rules", metavar="FILE", help="考核规则文件（TOML）；不写时用自带规则。"),
+    ] = None,
 ) -> None:
     """启动网页工作台（督查室、责任单位、领导、公众页）。"""
     from bihuan.ledger.db import open_ledger
@@ -69,6 +73,11 @@ def serve(
     _port(port)
     with handled():
         open_ledger(db).close()  # a bad --db is one clear line, before the server starts
+    if assess_rules is not None:
+        from bihuan.track.assess_rules import AssessRules
+
+        with handled():
+            AssessRules.load(existing_file(assess_rules))  # and a bad rule file
     check_port_free(host, port)
     if workers < 0 or workers > 64:
         raise CliError(f"--workers 须在 0–64 之间：{workers}", f"--workers must be 0-64: {workers}")
@@ -82,7 +91,10 @@ def serve(
     if at is not None:
         typer.echo(f"每天 {at} 检查提醒规则并发送消息（每个工作进程都运行，不会重复发送）")
     count = workers or min(8, os.cpu_count() or 1)
-    run(WebSettings(db=db, secure_cookies=secure_cookies, remind_at=at), host, port, count)
+    rules = str(assess_rules.resolve()) if assess_rules else None
+    run(
+        WebSettings(db=db, secure_cookies=secure_cookies, remind_at=at, assess_rules=rules), host, port, count
+    )
 
 
 def demo(

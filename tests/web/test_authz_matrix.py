@@ -82,6 +82,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/plans/{pid}/current"):                   ("login", 403,    403,    403,    303),
     ("GET",  "/assign"):                                ("login", 403,    403,    303,    303),
     ("GET",  "/admin/outbox"):                          ("login", 403,    403,    403,    200),
+    ("GET",  "/assess"):                                ("login", 403,    403,    200,    200),
+    ("GET",  "/assess.xlsx"):                           ("login", 403,    403,    200,    200),
     ("GET",  "/healthz"):                               (200,     200,    200,    200,    200),
     # 督导: 交办, 签收, requests and decisions, attachments (supervise_pages.py)
     ("POST", "/plans/{pid}/handover"):                  ("login", 403,    403,    403,    303),

@@ -8,6 +8,7 @@ import typer
 
 from bihuan import __version__
 from bihuan.cli import (
+    assess_cmd,
     attain_cmd,
     backup_cmds,
     batch_cmd,
@@ -57,6 +58,8 @@ app.command(
     help=ledger_cmds.status.__doc__,
     epilog=ledger_cmds.STATUS_EPILOG,
 )(ledger_cmds.status)
+
+app.command("assess", cls=BihuanCommand, help=assess_cmd.HELP, epilog=assess_cmd.EPILOG)(assess_cmd.assess)
 
 for _name, _fn, _help, _epilog in (
     ("backup", "backup", "BACKUP_HELP", "BACKUP_EPILOG"),

@@ -63,6 +63,7 @@ class WebSettings:
     remind_at: str | None = None
     remind_send_minutes: float = 5.0
     remind_rules: str | None = None  # a rules TOML file; None: the shipped rules
+    assess_rules: str | None = None  # the 考核 rules TOML file (track/data/assess.toml); None: shipped
 
     @property
     def pool(self) -> Pool:
