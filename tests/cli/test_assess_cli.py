@@ -4,6 +4,7 @@ table, and bad input as one line with exit status 2 (nothing written)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -83,6 +84,18 @@ def test_json_is_a_ranked_list_with_every_event_explained(invoke: Invoke, demo: 
     assert any(
         e["rule"] == "report_missing" for u in data for e in u["events"]
     )  # the tasks that never report
+
+
+def test_demo_reports_are_dated_in_their_own_months(invoke: Invoke, demo: str) -> None:
+    """The demo's reports were sent in their time (most by the 3rd, a few late on the 12th), not
+    on the day the demo was built: the ranking has both kinds, and nothing months late."""
+    events = [e for unit in run_json(invoke, demo) for e in unit["events"]]
+    rules = {e["rule"] for e in events}
+    assert {"report_on_time", "report_late"} <= rules
+    days_late = [
+        int(d) for e in events if e["rule"] == "report_late" for d in re.findall(r"迟 (\d+) 天", e["reason"])
+    ]
+    assert days_late and max(days_late) < 31
 
 
 def test_xlsx_is_the_assessment_read_back(invoke: Invoke, demo: str, tmp_path: Path) -> None:

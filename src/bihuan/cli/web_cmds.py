@@ -149,6 +149,9 @@ def build_demo(path: Path, today: dt.date, supervision: bool = False) -> int:
                                                        values, min(100, round(share * 100)) if not values or t.number % 4 == 1 else None,
                                                        "按计划推进" if t.number % 3 else "进度偏慢，正在协调"))  # fmt: skip
             progress.add_reports(s, doc, rows, author="演示", today=today)
+            from bihuan.track.notice_demo import date_progress
+
+            date_progress(s, doc)
             if supervision:
                 from bihuan.cli.supervise_cmds import demo_supervision
                 from bihuan.track import notice_demo
