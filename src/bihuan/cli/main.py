@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bihuan import __version__
-from bihuan.cli import backup_cmds, batch_cmd, extract_cmd, ledger_cmds, remind_cmds, supervise_cmds, web_cmds
+from bihuan.cli import (
+    backup_cmds,
+    batch_cmd,
+    bulletin_cmd,
+    extract_cmd,
+    ledger_cmds,
+    remind_cmds,
+    supervise_cmds,
+    web_cmds,
+)
 from bihuan.cli.errors import BihuanCommand, BihuanGroup, BihuanSubGroup
 
 app = typer.Typer(
@@ -56,6 +65,9 @@ for _name, _fn, _help, _epilog in (
         epilog=getattr(backup_cmds, _epilog),
         no_args_is_help=True,
     )(getattr(backup_cmds, _fn))
+app.command("bulletin", cls=BihuanCommand, help=bulletin_cmd.HELP, epilog=bulletin_cmd.EPILOG)(
+    bulletin_cmd.bulletin
+)
 
 
 def _show_version(value: bool) -> None:
