@@ -22,6 +22,9 @@ Notices (created_at set to the day they stand for):
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from bihuan.extract.types import Plan
@@ -34,6 +37,18 @@ ON = dt.date(2022, 7, 10)
 PERIOD = "2022-06"
 OFFICE = Person(0, "督查室", "admin", None, None)
 LEADS = {"1": "农业农村局", "2": "工业和信息化局", "3": "人力资源和社会保障局"}
+
+
+@cache
+def sample_plan() -> Plan:
+    """The conftest's `sample_plan`, for fixtures that live longer than one test (the conftest
+    is loaded under its own name: several test folders have a module called conftest)."""
+    spec = importlib.util.spec_from_file_location("bulletin_conftest", Path(__file__).with_name("conftest.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plan: Plan = module.sample_plan.__wrapped__()
+    return plan
 
 
 def build(session: Any, plan: Plan) -> int:

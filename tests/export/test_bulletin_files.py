@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bulletin_ledger import ON, build
+from bulletin_ledger import ON, build, sample_plan
 from docx import Document
 from docx.shared import Mm
 
 from bihuan.export.bulletin_files import check_target, render, save
 from bihuan.export.bulletin_html import body, zh_number
-from bihuan.extract.types import Plan
 from bihuan.ledger.db import open_ledger
 from bihuan.track.bulletin import Bulletin, compose
 from bihuan.track.bulletin_settings import BulletinSettings
@@ -27,9 +26,7 @@ TITLE = "关于某某县2022年政府工作报告重点任务推进情况的通�
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bulletin, bytes, bytes]:
-    from conftest import sample_plan
-
-    plan: Plan = sample_plan.__wrapped__()  # the conftest's hand-made plan, built once here
+    plan = sample_plan()
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('b') / 'ledger.db'}")
     try:
         with ledger.sessions() as s:
