@@ -124,6 +124,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     from bihuan.web import (
         api,
         apidocs,
+        bulletin_pages,
         contact_pages,
         notice_pages,
         outbox_pages,
@@ -140,6 +141,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(apidocs.router)
     app.include_router(outbox_pages.router)
+    app.include_router(bulletin_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
