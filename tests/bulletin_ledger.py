@@ -43,7 +43,9 @@ LEADS = {"1": "农业农村局", "2": "工业和信息化局", "3": "人力资�
 def sample_plan() -> Plan:
     """The conftest's `sample_plan`, for fixtures that live longer than one test (the conftest
     is loaded under its own name: several test folders have a module called conftest)."""
-    spec = importlib.util.spec_from_file_location("bulletin_conftest", Path(__file__).with_name("conftest.py"))
+    spec = importlib.util.spec_from_file_location(
+        "bulletin_conftest", Path(__file__).with_name("conftest.py")
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -65,8 +67,28 @@ def build(session: Any, plan: Plan) -> int:
     ]
     progress.add_reports(session, doc, rows, author="督查室", today=ON)
     units = {u.name: u.id for u in directory.directory(session)}
-    _notice(session, doc, "3", "督办", "重点", dt.date(2022, 6, 20), dt.date(2022, 6, 30), dt.date(2022, 6, 25), units)
-    _notice(session, doc, "2", "催办", "一般", dt.date(2022, 7, 1), dt.date(2022, 7, 5), dt.date(2022, 7, 20), units)
+    _notice(
+        session,
+        doc,
+        "3",
+        "督办",
+        "重点",
+        dt.date(2022, 6, 20),
+        dt.date(2022, 6, 30),
+        dt.date(2022, 6, 25),
+        units,
+    )
+    _notice(
+        session,
+        doc,
+        "2",
+        "催办",
+        "一般",
+        dt.date(2022, 7, 1),
+        dt.date(2022, 7, 5),
+        dt.date(2022, 7, 20),
+        units,
+    )
     _notice(session, doc, "1", "提醒", "一般", dt.date(2022, 5, 10), dt.date(2022, 5, 20), None, units)
     return doc
 

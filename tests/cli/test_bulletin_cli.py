@@ -49,7 +49,9 @@ def test_the_demo_bulletin_as_word_and_pdf(invoke: Invoke, demo: Path, tmp_path:
     assert {row.cells[1].text for row in flagged.rows[1:]} == {"红", "黄"}
     with pdfplumber.open(pdf) as doc:
         assert TITLE in "".join(doc.pages[0].extract_text().split())
-        cells = {"".join(c.split()) for p in doc.pages for t in p.extract_tables() for row in t for c in row if c}
+        cells = {
+            "".join(c.split()) for p in doc.pages for t in p.extract_tables() for row in t for c in row if c
+        }
         assert flagged.rows[1].cells[3].text in cells  # the first flagged task's lead unit, in both files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["通报.docx", "通报.pdf"]  # no temporary files left
 
@@ -90,7 +92,12 @@ def test_issue_twice_supersede_and_list(invoke: Invoke, demo_copy: str, tmp_path
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    invoke: Invoke, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], zh: str
+    invoke: Invoke,
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    zh: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     r = invoke("bulletin", "--db", str(demo), "--on", DAY, *args)
@@ -103,5 +110,7 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_a_bad_settings_file_is_one_line(invoke: Invoke, demo: Path, tmp_path: Path) -> None:
     bad = tmp_path / "b.toml"
     bad.write_text('office = "x"\n', "utf-8")
-    r = invoke("bulletin", "--db", str(demo), "--on", DAY, "--out", str(tmp_path / "x.docx"), "--settings", str(bad))
+    r = invoke(
+        "bulletin", "--db", str(demo), "--on", DAY, "--out", str(tmp_path / "x.docx"), "--settings", str(bad)
+    )
     assert r.exit_code == 2 and "缺少的设置" in r.stderr and not (tmp_path / "x.docx").exists()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bulletin_ledger import ON, build, sample_plan
 from docx import Document
 from docx.shared import Mm
 
@@ -19,6 +18,7 @@ from bihuan.ledger.db import open_ledger
 from bihuan.track.bulletin import Bulletin, compose
 from bihuan.track.bulletin_settings import BulletinSettings
 from bihuan.track.status import Settings
+from bulletin_ledger import ON, build, sample_plan
 
 pdfplumber = pytest.importorskip("pdfplumber")
 TITLE = "关于某某县2022年政府工作报告重点任务推进情况的通报"
@@ -46,7 +46,12 @@ def _emu_close(a: int | None, mm: float) -> bool:
 def test_docx_page_is_a4_with_the_official_margins(drawn: Any) -> None:
     s = Document(io.BytesIO(drawn[1])).sections[0]
     assert _emu_close(s.page_width, 210) and _emu_close(s.page_height, 297)
-    assert [round(x / Mm(1)) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
+    assert [round(x / Mm(1)) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [
+        37,
+        35,
+        28,
+        26,
+    ]
 
 
 def test_docx_title_number_and_tables(drawn: Any) -> None:
@@ -85,7 +90,14 @@ def test_pdf_is_a4_and_its_text_can_be_read(drawn: Any) -> None:
         assert abs(first.width - 595.3) < 1 and abs(first.height - 841.9) < 1
         text = "".join(first.extract_text().split())
         assert TITLE in text and "某县督查室〔2022〕7号" in text and "—1—" in text
-        cells = {"".join(c.split()) for page in pdf.pages for t in page.extract_tables() for row in t for c in row if c}
+        cells = {
+            "".join(c.split())
+            for page in pdf.pages
+            for t in page.extract_tables()
+            for row in t
+            for c in row
+            if c
+        }
         assert {"序号", "牵头单位", "工业和信息化局", "人力资源和社会保障局", "2022-06-30"} <= cells
 
 
@@ -105,7 +117,9 @@ def test_pdf_embeds_every_font(drawn: Any) -> None:
     assert seen >= 2
 
 
-@pytest.mark.parametrize(("n", "zh"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (38, "三十八")])
+@pytest.mark.parametrize(
+    ("n", "zh"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (38, "三十八")]
+)
 def test_area_numbers_in_chinese(n: int, zh: str) -> None:
     assert zh_number(n) == zh
 
@@ -118,7 +132,9 @@ def test_html_escapes_what_the_ledger_holds(drawn: Any) -> None:
     assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;督查室" in html
 
 
-@pytest.mark.parametrize(("name", "suffix", "error"), [("a.doc", ".docx", "须以 .docx 结尾"), ("no/a.docx", ".docx", "目录不存在")])
+@pytest.mark.parametrize(
+    ("name", "suffix", "error"), [("a.doc", ".docx", "须以 .docx 结尾"), ("no/a.docx", ".docx", "目录不存在")]
+)
 def test_bad_targets(tmp_path: Path, name: str, suffix: str, error: str) -> None:
     from bihuan.export import ExportError
 

@@ -7,7 +7,6 @@ import hashlib
 from typing import Any
 
 import pytest
-from bulletin_ledger import ON, build
 from docx import Document
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +19,7 @@ from bihuan.track.bulletin import compose
 from bihuan.track.bulletin_settings import BulletinSettings
 from bihuan.track.errors import TrackError
 from bihuan.track.status import Settings
+from bulletin_ledger import ON, build
 
 SETTINGS = BulletinSettings.load()
 
@@ -110,7 +110,9 @@ def test_issuing_needs_a_name(ledger: Any, sample_plan: Plan, by: str) -> None:
     ],
     ids=["title", "file", "delete"],
 )
-def test_the_database_refuses_to_change_an_issued_bulletin(ledger: Any, sample_plan: Plan, change: Any) -> None:
+def test_the_database_refuses_to_change_an_issued_bulletin(
+    ledger: Any, sample_plan: Plan, change: Any
+) -> None:
     with ledger.sessions() as s:
         doc = build(s, sample_plan)
         row = records.issue(s, _draft(s, doc), _docx, "张三", SETTINGS)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bulletin_ledger import ON, PERIOD, build
 
 from bihuan.extract.types import Plan
 from bihuan.track.bulletin import check_period, compose, default_period
@@ -16,6 +15,7 @@ from bihuan.track.bulletin_parts import Counts
 from bihuan.track.bulletin_settings import BulletinSettings
 from bihuan.track.errors import TrackError
 from bihuan.track.status import Settings
+from bulletin_ledger import ON, PERIOD, build
 
 
 @pytest.fixture

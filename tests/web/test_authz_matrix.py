@@ -225,7 +225,9 @@ def matrix_template(
             change = supervise.request_change(s, PID, str(task), b, "职能不符")
             close = supervise.request_close(s, PID, str(task), b, "已完成", [Upload("证明.pdf", EVIDENCE)])
             supervise.decide(s, close.id, admin, False, "请补充验收材料", TODAY)
-        issued = web.as_(ADMIN).post("/bulletins/issue", data={"plan": str(PID), "csrf_token": _csrf(web.as_(ADMIN))})
+        issued = web.as_(ADMIN).post(
+            "/bulletins/issue", data={"plan": str(PID), "csrf_token": _csrf(web.as_(ADMIN))}
+        )
         assert issued.status_code == 200, issued.text[:300]  # followed to the list
         unit_b = next(u.id for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
         user_b = next(u.id for u, _ in contacts.users(s) if u.name == UNIT_B)

@@ -23,7 +23,9 @@ def test_the_office_previews_the_bulletin(web: Web) -> None:
     assert TITLE in r.text and "某县督查室〔2023〕1号" in r.text and "（2023年6月）" in r.text
     assert "需要关注的任务" in r.text and "<svg" in r.text and "还没有印发的通报" in r.text
     earlier = web.as_(ADMIN).get(f"/bulletins?plan={PID}&on=2023-05-10&period=2023-03")
-    assert earlier.status_code == 200 and "截至2023年5月10日" in earlier.text and "（2023年3月）" in earlier.text
+    assert (
+        earlier.status_code == 200 and "截至2023年5月10日" in earlier.text and "（2023年3月）" in earlier.text
+    )
 
 
 def test_draft_downloads(web: Web) -> None:
@@ -34,7 +36,11 @@ def test_draft_downloads(web: Web) -> None:
     paragraphs = [p.text for p in Document(io.BytesIO(r.content)).paragraphs]
     assert TITLE in paragraphs and "草稿（未印发）" in paragraphs
     pdf = client.get(f"/bulletins/draft.pdf?plan={PID}&on=2023-07-10")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    assert (
+        pdf.status_code == 200
+        and pdf.content.startswith(b"%PDF")
+        and pdf.headers["content-type"] == "application/pdf"
+    )
 
 
 MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,12 +91,16 @@ def _forms(page: str) -> str:
         ({"plan": "77"}, 400, "没有编号为 77 的计划"),
     ],
 )
-def test_bad_issue_input_is_a_4xx_page_and_stores_nothing(web: Web, change: dict[str, str], status: int, said: str) -> None:
+def test_bad_issue_input_is_a_4xx_page_and_stores_nothing(
+    web: Web, change: dict[str, str], status: int, said: str
+) -> None:
     office = web.as_(ADMIN)
     f = form(office.get("/bulletins").text, "/bulletins/issue")
     with web.db() as s:
         before = row_counts(s)
-    error_page(office.post("/bulletins/issue", data={**f.fields, **change}, follow_redirects=False), status, said)
+    error_page(
+        office.post("/bulletins/issue", data={**f.fields, **change}, follow_redirects=False), status, said
+    )
     with web.db() as s:
         assert row_counts(s) == before
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -164,10 +164,12 @@ def compose(
     )
 
 
-def _grouped(items: Sequence[TaskStatus], key: object) -> list[tuple[str, list[TaskStatus]]]:
+def _grouped(
+    items: Sequence[TaskStatus], key: Callable[[TaskStatus], str]
+) -> list[tuple[str, list[TaskStatus]]]:
     out: dict[str, list[TaskStatus]] = {}
     for it in items:
-        out.setdefault(key(it), []).append(it)  # type: ignore[operator]
+        out.setdefault(key(it), []).append(it)
     return list(out.items())
 
 

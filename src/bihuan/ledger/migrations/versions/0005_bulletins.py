@@ -36,8 +36,12 @@ def upgrade() -> None:
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("issued_by", sa.String(length=100), nullable=False),
         sa.Column("issued_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_bulletins_document_id_documents")),
-        sa.ForeignKeyConstraint(["supersedes_id"], ["bulletins.id"], name=op.f("fk_bulletins_supersedes_id_bulletins")),
+        sa.ForeignKeyConstraint(
+            ["document_id"], ["documents.id"], name=op.f("fk_bulletins_document_id_documents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["supersedes_id"], ["bulletins.id"], name=op.f("fk_bulletins_supersedes_id_bulletins")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bulletins")),
         sa.UniqueConstraint("year", "sequence", name="uq_bulletins_year_sequence"),
         sa.UniqueConstraint("supersedes_id", name="uq_bulletins_supersedes_id"),
