@@ -3,6 +3,7 @@ PostgreSQL), its period rules and its settings file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,25 @@ def test_areas_and_flagged_table(composed: Any) -> None:
     red, yellow = b.flagged
     assert red.latest == "形象进度 60%（2022-05）" and "逾期 10 天" in red.reason
     assert yellow.latest == "形象进度 38%（2022-06）" and "落后 14 个百分点" in yellow.reason
+
+
+def test_the_table_is_cut_at_table_rows_red_first(ledger: Any, sample_plan: Plan) -> None:
+    short = dataclasses.replace(BulletinSettings.load(), table_rows=1)
+    with ledger.sessions() as s:
+        b = compose(s, build(s, sample_plan), ON, None, 1, short, Settings.load())
+    assert [t.number for t in b.flagged] == [2] and b.flagged_more == 1
+    assert "2 项任务亮红灯或黄灯（红灯 1 项、黄灯 1 项），下表列出其中 1 项（红灯在前）" in b.flagged_said
+    assert b.more_said == "另有 1 项亮灯任务未列出，详见系统“总览”页。"
+
+
+def test_the_sentences(composed: Any) -> None:
+    b = composed
+    assert b.flagged_said.startswith("2 项任务亮红灯或黄灯") and b.more_said == ""
+    assert b.missing_said == (
+        "2022年6月进度应报送 3 项，以下单位有 1 项未按时报送：工业和信息化局（第 2 项）。请上述单位尽快补报。"
+    )
+    assert b.praised_said == "以下单位提前完成或超序时推进任务，予以表扬：农业农村局（提前完成第 1 项）。"
+    assert b.notices_said == "2022年6月以来共发出提醒、催办、督办 2 件，已答复 1 件，逾期未答复 1 件。"
 
 
 def test_units_missing_and_praised(composed: Any) -> None:
@@ -120,6 +140,7 @@ _GOOD = Path(__file__).resolve().parents[2] / "src" / "bihuan" / "track" / "data
         (('title = "关于', 'title = "{nope}关于'), "格式有误"),
         (("ahead_gap = 0.10", "ahead_gap = 2"), "ahead_gap"),
         (("task_chars = 40", "task_chars = 3"), "task_chars"),
+        (("table_rows = 200", "table_rows = -1"), "table_rows"),
         (('office = "某县人民政府督查室"', 'office = ""'), "非空"),
         (('office = "某县人民政府督查室"', 'officer = "某县"'), "未知"),
         (("task_chars = 40", ""), "缺少"),

@@ -13,15 +13,13 @@ Writers (Word, PDF, HTML) take the `Bulletin` as it is; they decide nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
-from bihuan.ledger.models import Notice
+from bihuan.track import bulletin_facts as facts
 from bihuan.track.bulletin_parts import (
     AreaPart,
     Counts,
@@ -39,12 +37,9 @@ from bihuan.track.errors import TrackError
 from bihuan.track.status import (
     PlanStatuses,
     Settings,
-    TaskFacts,
     TaskStatus,
     month_of,
     prev_month,
-    read_progress,
-    targets_of,
 )
 
 
@@ -64,7 +59,8 @@ class Bulletin:
     title: str
     counts: Counts
     areas: tuple[AreaPart, ...]
-    flagged: tuple[FlaggedTask, ...]  # red, then yellow, by number
+    flagged: tuple[FlaggedTask, ...]  # red, then yellow, by number (at most `table_rows`)
+    flagged_more: int  # red and yellow tasks past the table's length
     missing: tuple[UnitTasks, ...]  # units that did not report the period, with their tasks
     praised: tuple[UnitTasks, ...]  # units with tasks done early (`tasks`) or ahead (`ahead`)
     notices: tuple[NoticeLine, ...]
@@ -89,6 +85,45 @@ class Bulletin:
             f"{self.period_zh}进度应报送 {c.due_reports} 项，未按时报送 {c.missing_reports} 项。"
         )
         return text
+
+    @property
+    def flagged_said(self) -> str:
+        c = self.counts
+        if not self.flagged:
+            return "本期没有亮红灯或黄灯的任务。"
+        text = f"{c.red + c.yellow} 项任务亮红灯或黄灯（红灯 {c.red} 项、黄灯 {c.yellow} 项）"
+        text += f"，下表列出其中 {len(self.flagged)} 项（红灯在前）" if self.flagged_more else ""
+        return text + "，请牵头单位对照原因抓紧整改。"
+
+    @property
+    def more_said(self) -> str:
+        return f"另有 {self.flagged_more} 项亮灯任务未列出，详见系统“总览”页。" if self.flagged_more else ""
+
+    @property
+    def missing_said(self) -> str:
+        c, p = self.counts, self.period_zh
+        if not self.missing:
+            return f"{p}进度应报送 {c.due_reports} 项，各牵头单位均已按时报送。"
+        units = "；".join(f"{u.unit}（{u.said}）" for u in self.missing)
+        return f"{p}进度应报送 {c.due_reports} 项，以下单位有 {c.missing_reports} 项未按时报送：{units}。请上述单位尽快补报。"
+
+    @property
+    def praised_said(self) -> str:
+        if not self.praised:
+            return "本期没有提前完成或超序时推进的任务。"
+        units = "；".join(f"{u.unit}（{'提前完成' if u.tasks else ''}{u.said}）" for u in self.praised)
+        return f"以下单位提前完成或超序时推进任务，予以表扬：{units}。"
+
+    @property
+    def notices_said(self) -> str:
+        if not self.notices:
+            return f"{self.period_zh}以来未发出提醒、催办、督办。"
+        answered = sum(1 for n in self.notices if n.answered)
+        overdue = sum(1 for n in self.notices if n.overdue)
+        return (
+            f"{self.period_zh}以来共发出提醒、催办、督办 {len(self.notices)} 件，已答复 {answered} 件，"
+            f"逾期未答复 {overdue} 件。"
+        )
 
     def issued(self, sequence: int, number: str) -> Bulletin:
         """The same content under the number it was issued with."""
@@ -133,10 +168,11 @@ def compose(
     doc = queries.document(session, document_id)
     assert doc is not None  # PlanStatuses found it
     items = plan.at(on)
-    missing_tasks, due = _missing(session, document_id, period, plan, items)
+    missing_tasks, due = facts.missing(session, document_id, period, plan, items)
     flagged = [it for it in items if it.status.light != "green"]
     flagged.sort(key=lambda it: (it.status.light != "red", it.number))
-    latest = _latest_figures(session, plan, on, [it.key for it in flagged])
+    shown = flagged[: settings.table_rows] if settings.table_rows else flagged
+    latest = facts.latest_figures(session, plan, on, [it.key for it in shown])
     width = settings.task_chars
     return Bulletin(
         document_id=document_id,
@@ -155,10 +191,13 @@ def compose(
         areas=tuple(
             AreaPart.of(name, group) for name, group in _grouped(items, lambda it: it.area or "其他")
         ),
-        flagged=tuple(FlaggedTask.of(it, latest.get(it.key, "未报送"), width) for it in flagged),
-        missing=_by_unit(missing_tasks),
-        praised=_praised(items, on, settings.ahead_gap),
-        notices=tuple(notice_lines(session, _notices(session, document_id, period, on), on, plan.rows)),
+        flagged=tuple(FlaggedTask.of(it, latest.get(it.key, "未报送"), width) for it in shown),
+        flagged_more=len(flagged) - len(shown),
+        missing=facts.by_unit(missing_tasks),
+        praised=facts.praised(items, on, settings.ahead_gap),
+        notices=tuple(
+            notice_lines(session, facts.window_notices(session, document_id, period, on), on, plan.rows)
+        ),
         by_area=light_rows(_grouped(items, lambda it: it.area or "其他")),
         by_unit=light_rows(_grouped(items, lambda it: it.lead or "未分配"), by_red=True),
     )
@@ -171,70 +210,3 @@ def _grouped(
     for it in items:
         out.setdefault(key(it), []).append(it)
     return list(out.items())
-
-
-def _missing(
-    session: Session, document_id: int, period: str, plan: PlanStatuses, items: Sequence[TaskStatus]
-) -> tuple[list[TaskStatus], int]:
-    """Tasks owing the period's report that did not send it (lead unit's), and how many owed it."""
-    reported = queries.reported_periods(session, document_id, period)
-    owed = [
-        it
-        for it in items
-        if (handed := plan.sup.handed_over.get(it.key)) is not None
-        and it.key not in plan.sup.closed
-        and month_of(handed) <= period <= month_of(it.deadline)
-    ]
-    return [it for it in owed if period not in reported.get(it.key, set())], len(owed)
-
-
-def _by_unit(items: Iterable[TaskStatus]) -> tuple[UnitTasks, ...]:
-    units: dict[str, list[int]] = defaultdict(list)
-    for it in items:
-        units[it.lead or "未分配"].append(it.number)
-    return tuple(
-        UnitTasks(u, tuple(sorted(n))) for u, n in sorted(units.items(), key=lambda x: (-len(x[1]), x[0]))
-    )
-
-
-def _praised(items: Sequence[TaskStatus], on: dt.date, ahead_gap: float) -> tuple[UnitTasks, ...]:
-    early: dict[str, list[int]] = defaultdict(list)
-    ahead: dict[str, list[int]] = defaultdict(list)
-    for it in items:
-        s, unit = it.status, it.lead or "未分配"
-        if s.state == "已完成" and on < it.deadline:
-            early[unit].append(it.number)
-        elif (
-            s.state == "正常推进"
-            and s.progress is not None
-            and round(s.progress - s.expected, 9) >= ahead_gap
-        ):
-            ahead[unit].append(it.number)
-    units = sorted(set(early) | set(ahead), key=lambda u: (-len(early[u]) - len(ahead[u]), u))
-    return tuple(UnitTasks(u, tuple(sorted(early[u])), tuple(sorted(ahead[u]))) for u in units)
-
-
-def _latest_figures(session: Session, plan: PlanStatuses, on: dt.date, keys: Sequence[str]) -> dict[str, str]:
-    """The latest report's figure of each task, in words, with its period."""
-    if not keys:
-        return {}
-    reports = queries.latest_reports(session, plan.document_id, month_of(on))
-    rows = {t.key: t for t in plan.rows}
-    out = {}
-    for key in keys:
-        r = reports.get(key)
-        if r is None:
-            continue
-        facts = TaskFacts(key, on, on, targets_of(rows[key], plan.inds), values=r.values, percent=r.percent)
-        out[key] = f"{read_progress(facts).said or '文字报送'}（{r.period}）"
-    return out
-
-
-def _notices(session: Session, document_id: int, period: str, on: dt.date) -> Sequence[Notice]:
-    start = dt.datetime.fromisoformat(f"{period}-01")
-    end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time())
-    return session.scalars(
-        select(Notice)
-        .where(Notice.document_id == document_id, Notice.created_at >= start, Notice.created_at < end)
-        .order_by(Notice.created_at, Notice.id)
-    ).all()

@@ -21,6 +21,7 @@ class BulletinSettings:
     masthead: str = "督查通报"
     ahead_gap: float = 0.10
     task_chars: int = 40
+    table_rows: int = 200
 
     @classmethod
     def load(cls, path: Path | None = None) -> BulletinSettings:
@@ -41,6 +42,8 @@ class BulletinSettings:
             raise TrackError("通报设置 ahead_gap 须在 0–1 之间", "bulletin setting ahead_gap must be 0-1")
         if not isinstance(raw["task_chars"], int) or not 10 <= raw["task_chars"] <= 500:
             raise TrackError("通报设置 task_chars 须为 10–500 的整数", "task_chars must be an integer 10-500")
+        if not isinstance(raw["table_rows"], int) or raw["table_rows"] < 0:
+            raise TrackError("通报设置 table_rows 须为不小于 0 的整数", "table_rows must be an integer >= 0")
         s = cls(**raw)
         s.number_text(2023, 1)  # a pattern with an unknown field fails here, not at issue time
         s.title_text("某县", 2023, "2023年6月")
