@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Mm
 
 from bihuan.export.bulletin_files import check_target, render, save
-from bihuan.export.bulletin_html import body, zh_number
+from bihuan.export.bulletin_html import area_heading, body, zh_number
 from bihuan.ledger.db import open_ledger
 from bihuan.track.bulletin import Bulletin, compose
 from bihuan.track.bulletin_settings import BulletinSettings
@@ -122,6 +122,10 @@ def test_pdf_embeds_every_font(drawn: Any) -> None:
 )
 def test_area_numbers_in_chinese(n: int, zh: str) -> None:
     assert zh_number(n) == zh
+    assert (
+        area_heading(n, "民生") == f"（{zh}）民生"
+        and area_heading(n, "（二）增进民生福祉") == "（二）增进民生福祉"
+    )
 
 
 def test_html_escapes_what_the_ledger_holds(drawn: Any) -> None:

@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from bihuan.export.bulletin_charts import charts, png
-from bihuan.export.bulletin_html import zh_number
+from bihuan.export.bulletin_html import area_heading
 from bihuan.track.bulletin import Bulletin
 
 TITLE_FONT = "方正小标宋简体"
@@ -67,7 +67,7 @@ def docx_bytes(b: Bulletin) -> bytes:
     _heading(doc, "二、分领域推进情况")
     for i, a in enumerate(b.areas, 1):
         p = _para(doc, "", indent=True)
-        _run(p, f"（{zh_number(i)}）{a.name}。", TITLE_FONT, bold=True)
+        _run(p, f"{area_heading(i, a.name)}。", TITLE_FONT, bold=True)
         _run(p, a.said)
     if not b.areas:
         _para(doc, "暂无任务。", indent=True)

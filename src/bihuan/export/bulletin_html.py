@@ -25,12 +25,17 @@ def zh_number(n: int) -> str:
     )
 
 
+def area_heading(index: int, name: str) -> str:
+    """（一）… before a work area's name, unless the report's own heading already has one."""
+    return name if name.startswith(("（", "(")) else f"（{zh_number(index)}）{name}"
+
+
 @cache
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("bihuan.export", "templates"), autoescape=select_autoescape(["html"])
     )
-    env.globals["zh_number"] = zh_number
+    env.globals["area_heading"] = area_heading
     return env
 
 
