@@ -37,6 +37,12 @@ ON = dt.date(2022, 7, 10)
 PERIOD = "2022-06"
 OFFICE = Person(0, "督查室", "admin", None, None)
 LEADS = {"1": "农业农村局", "2": "工业和信息化局", "3": "人力资源和社会保障局"}
+# task, kind, grade, sent, answer by, answered (the module's docstring tells their story)
+NOTICES = (
+    ("3", "督办", "重点", dt.date(2022, 6, 20), dt.date(2022, 6, 30), dt.date(2022, 6, 25)),
+    ("2", "催办", "一般", dt.date(2022, 7, 1), dt.date(2022, 7, 5), dt.date(2022, 7, 20)),
+    ("1", "提醒", "一般", dt.date(2022, 5, 10), dt.date(2022, 5, 20), None),
+)
 
 
 @cache
@@ -67,29 +73,8 @@ def build(session: Any, plan: Plan) -> int:
     ]
     progress.add_reports(session, doc, rows, author="督查室", today=ON)
     units = {u.name: u.id for u in directory.directory(session)}
-    _notice(
-        session,
-        doc,
-        "3",
-        "督办",
-        "重点",
-        dt.date(2022, 6, 20),
-        dt.date(2022, 6, 30),
-        dt.date(2022, 6, 25),
-        units,
-    )
-    _notice(
-        session,
-        doc,
-        "2",
-        "催办",
-        "一般",
-        dt.date(2022, 7, 1),
-        dt.date(2022, 7, 5),
-        dt.date(2022, 7, 20),
-        units,
-    )
-    _notice(session, doc, "1", "提醒", "一般", dt.date(2022, 5, 10), dt.date(2022, 5, 20), None, units)
+    for task, kind, grade, sent, by, answered in NOTICES:
+        _notice(session, doc, task, kind, grade, sent, by, answered, units)
     return doc
 
 
