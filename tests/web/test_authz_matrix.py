@@ -93,6 +93,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET",  "/attachments/{attachment_id}"):           ("login", 403,    200,    200,    200),
     # 督查通报 (bulletin_pages.py): the office drafts and issues, leaders read what was issued
     ("GET",  "/bulletins"):                             ("login", 403,    403,    200,    200),
+    ("GET",  "/bulletins/bulletin.css"):                (200,     200,    200,    200,    200),
     ("GET",  "/bulletins/draft.{kind}"):                ("login", 403,    403,    403,    200),
     ("POST", "/bulletins/issue"):                       ("login", 403,    403,    403,    303),
     ("GET",  "/bulletins/{bulletin_id}/{kind}"):        ("login", 403,    403,    200,    200),

@@ -22,6 +22,14 @@ def test_the_office_previews_the_bulletin(web: Web) -> None:
     assert r.status_code == 200, r.text[:300]
     assert TITLE in r.text and "某县督查室〔2023〕1号" in r.text and "（2023年6月）" in r.text
     assert "需要关注的任务" in r.text and "<svg" in r.text and "还没有印发的通报" in r.text
+    # the pages' Content-Security-Policy allows no inline style: the bulletin's look is a stylesheet
+    assert "<style" not in r.text and ' style="' not in r.text and 'href="/bulletins/bulletin.css"' in r.text
+    css = web.anon().get("/bulletins/bulletin.css")
+    assert (
+        css.status_code == 200
+        and css.headers["content-type"].startswith("text/css")
+        and ".bl-masthead" in css.text
+    )
     earlier = web.as_(ADMIN).get(f"/bulletins?plan={PID}&on=2023-05-10&period=2023-03")
     assert (
         earlier.status_code == 200 and "截至2023年5月10日" in earlier.text and "（2023年3月）" in earlier.text

@@ -58,9 +58,16 @@ def bulletins_page(
     query = urlencode({"plan": pid, "on": draft.on.isoformat(), "period": draft.period}) if draft else ""
     return render(
         request, "bulletins.html", me, pid=pid, plans=plan_choices(db), draft=draft, query=query,
-        preview=bulletin_html.body(draft) if draft else "", css=bulletin_html.css(),
+        preview=bulletin_html.body(draft) if draft else "",
         issued=records.issued(db, pid) if pid is not None else [], just_issued=issued,
     )  # fmt: skip
+
+
+@router.get("/bulletins/bulletin.css")
+def style() -> Response:
+    """The bulletin's stylesheet (the same as the PDF's), for the preview: the pages' security
+    policy allows no inline style."""
+    return Response(bulletin_html.css(), media_type="text/css")
 
 
 @router.get("/bulletins/draft.{kind}")
