@@ -72,6 +72,21 @@ def test_issue_twice_supersede_and_list(invoke: Invoke, demo_copy: str, tmp_path
     lines = listed.stdout.splitlines()
     assert lines[0].startswith("[2] 某县督查室〔2023〕2号") and "替代 某县督查室〔2023〕1号" in lines[0]
     assert lines[1].startswith("[1] 某县督查室〔2023〕1号") and "已被 某县督查室〔2023〕2号 替代" in lines[1]
+    got = invoke("bulletin", "--db", demo_copy, "--get", "2", "--out", str(tmp_path / "again.docx"))
+    assert got.exit_code == 0, got.output
+    assert (tmp_path / "again.docx").read_bytes() == (tmp_path / "2.docx").read_bytes()
+    no_pdf = invoke(
+        "bulletin",
+        "--db",
+        demo_copy,
+        "--get",
+        "2",
+        "--out",
+        str(tmp_path / "x.docx"),
+        "--pdf",
+        str(tmp_path / "x.pdf"),
+    )
+    assert no_pdf.exit_code == 2 and "没有生成 PDF" in no_pdf.stderr and not (tmp_path / "x.docx").exists()
 
 
 @pytest.mark.parametrize(
@@ -89,6 +104,7 @@ def test_issue_twice_supersede_and_list(invoke: Invoke, demo_copy: str, tmp_path
         (("--out", "nowhere/x.docx"), "目录不存在"),
         (("--out", "x.docx", "--issue", "--by", "张三", "--supersedes", "7"), "没有编号为 7 的已印发通报"),
         (("--out", "x.docx", "--settings", "none.toml"), "找不到文件"),
+        (("--out", "x.docx", "--get", "3"), "没有编号为 3 的已印发通报"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

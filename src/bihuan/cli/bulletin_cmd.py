@@ -28,7 +28,8 @@ EPILOG = (
     "· bihuan bulletin --on 2023-07-10 --period 2023-06 --out 通报.docx --pdf 通报.pdf\n"
     "· bihuan bulletin --on 2023-07-10 --out 通报.docx --pdf 通报.pdf --issue --by 张三\n"
     "· bihuan bulletin --out 通报.docx --issue --by 张三 --supersedes 1（替代已印发的第 1 份）\n"
-    "· bihuan bulletin --list（已印发的通报）"
+    "· bihuan bulletin --list（已印发的通报）\n"
+    "· bihuan bulletin --get 1 --out 通报.docx --pdf 通报.pdf（取回已印发的存档文件）"
 )
 
 
@@ -56,6 +57,10 @@ def bulletin(
         typer.Option("--settings", metavar="FILE", help="通报设置文件（TOML：发文机关、文号格式等）。"),
     ] = None,
     list_issued: Annotated[bool, typer.Option("--list", help="列出已印发的通报，不写文件。")] = False,
+    get: Annotated[
+        int | None,
+        typer.Option("--get", metavar="ID", help="取回已印发的这一份通报的存档文件（写到 --out、--pdf）。"),
+    ] = None,
     plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
@@ -66,6 +71,9 @@ def bulletin(
         return
     if out is None:
         raise CliError("请用 --out 给出 Word 文件名（.docx）", "give the Word file with --out FILE.docx")
+    if get is not None:
+        _get(get, out, pdf, db)
+        return
     if issue and not (by or "").strip():
         raise CliError("印发须写明印发人：--by 姓名", "--issue needs --by NAME")
     if supersedes is not None and not issue:
@@ -107,6 +115,30 @@ def bulletin(
         f"{draft.period_zh}未按时报送 {c.missing_reports} 项"
     )
     typer.echo("已写入：" + "、".join(str(t) for t in targets))
+
+
+def _get(record_id: int, out: Path, pdf: Path | None, db: str | None) -> None:
+    """An issued bulletin's files, byte for byte as issued."""
+    from bihuan.cli.errors import CliError
+
+    with handled():
+        from bihuan.export.bulletin_files import check_target, save
+
+        targets = [check_target(out, ".docx")] + ([check_target(pdf, ".pdf")] if pdf else [])
+    with session_for(db) as session:
+        from bihuan.track.bulletin_records import record
+
+        row = record(session, record_id)
+        if pdf is not None and row.pdf is None:
+            raise CliError(
+                f"通报 {row.number} 印发时没有生成 PDF", f"bulletin {row.number} was issued without a PDF"
+            )
+        files, number, sha = (row.docx, row.pdf), row.number, row.docx_sha256
+    with handled():
+        for target, data in zip(targets, files, strict=False):
+            if data is not None:
+                save(target, data)
+    typer.echo(f"{number}（SHA-256 {sha}）已写入：" + "、".join(str(t) for t in targets))
 
 
 def _list(plan: int | None, db: str | None) -> None:
