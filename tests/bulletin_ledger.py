@@ -7,12 +7,13 @@ out by hand. Plan: the conftest's `sample_plan` (某某县 2022, three tasks), h
 - task 2, 新建5G基站200个 (工业和信息化局, deadline 2022-06-30): May report 形象进度 60%, no June
   report → 逾期 (10 days), red; owes the June report and did not send it → missing.
 - task 3, 新增城镇就业3000人 (人力资源和社会保障局, deadline 2022-12-31): June report 形象进度
-  38% → 14 points behind 52% → 滞后, yellow.
+  38% → 14 points behind 52% → 滞后, yellow; sent on 2022-07-08, after the due day (5 July) → late.
 
 Counts: 3 tasks, completed 1, on track 0, behind 1, overdue 1; red 1, yellow 1, green 1;
-June reports due 3, missing 1 (工业和信息化局, task 2). Areas: （一）推动工业提质增效 with tasks 1
+June reports due 3: on time 1 (task 1, sent 2022-07-03), missing 1 (工业和信息化局, task 2), late 1
+(人力资源和社会保障局, task 3). Areas: （一）推动工业提质增效 with tasks 1
 and 2 (1 completed, 1 overdue, red task 2), （二）增进民生福祉 with task 3 (1 behind).
-Notices (created_at set to the day they stand for):
+Reports and notices have created_at set to the day they stand for:
 - a 督办 (重点) on task 3 sent 2022-06-20, answered 2022-06-25 → 已答复 on 2022-07-10;
 - a 催办 (一般) on task 2 sent 2022-07-01, answer by 2022-07-05, answered only on 2022-07-20
   (after the bulletin's date) → 待签收 and overdue on 2022-07-10, not answered;
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bihuan.extract.types import Plan
-from bihuan.ledger.models import Notice, NoticeAnswer
+from bihuan.ledger.models import Notice, NoticeAnswer, ProgressReport
 from bihuan.track import assign, directory, handover, notices, plans, progress
 from bihuan.track.progress import ProgressInput
 from bihuan.track.users import Person
@@ -72,6 +73,12 @@ def build(session: Any, plan: Plan) -> int:
         ProgressInput(3, "3", "2022-06", {}, 38),
     ]
     progress.add_reports(session, doc, rows, author="督查室", today=ON)
+    for number, day in (("1", dt.date(2022, 7, 3)), ("2", dt.date(2022, 6, 4)), ("3", dt.date(2022, 7, 8))):
+        task = plans.find_task(session, doc, number)
+        assert task is not None
+        for r in session.query(ProgressReport).filter_by(document_id=doc, task_key=task.key):
+            r.created_at = dt.datetime.combine(day, dt.time(9))
+    session.commit()
     units = {u.name: u.id for u in directory.directory(session)}
     for task, kind, grade, sent, by, answered in NOTICES:
         _notice(session, doc, task, kind, grade, sent, by, answered, units)

@@ -32,9 +32,9 @@ def test_counts_and_opening(composed: Any) -> None:
     assert b.number == "某县督查室〔2022〕6号"
     assert b.title == "关于某某县2022年政府工作报告重点任务推进情况的通报"
     assert b.counts == Counts(tasks=3, completed=1, on_track=0, behind=1, overdue=1, not_handed=0,
-                              red=1, yellow=1, green=1, due_reports=3, missing_reports=1)  # fmt: skip
+                              red=1, yellow=1, green=1, due_reports=3, missing_reports=1, late_reports=1)  # fmt: skip
     assert "3 项重点任务中，已完成 1 项，正常推进 0 项，滞后 1 项，逾期 1 项" in b.opening
-    assert "2022年6月进度应报送 3 项，未按时报送 1 项" in b.opening
+    assert "2022年6月进度应报送 3 项，未按时报送 2 项（其中至今未报送 1 项）" in b.opening
 
 
 def test_areas_and_flagged_table(composed: Any) -> None:
@@ -63,7 +63,8 @@ def test_the_sentences(composed: Any) -> None:
     b = composed
     assert b.flagged_said.startswith("2 项任务亮红灯或黄灯") and b.more_said == ""
     assert b.missing_said == (
-        "2022年6月进度应报送 3 项，以下单位有 1 项未按时报送：工业和信息化局（第 2 项）。请上述单位尽快补报。"
+        "2022年6月进度应报送 3 项，按时报送 1 项；至今未报送 1 项：工业和信息化局（第 2 项）；"
+        "逾期报送 1 项：人力资源和社会保障局（第 3 项）。请有关单位严格按时报送。"
     )
     assert b.praised_said == "以下单位提前完成或超序时推进任务，予以表扬：农业农村局（提前完成第 1 项）。"
     assert b.notices_said == "2022年6月以来共发出提醒、催办、督办 2 件，已答复 1 件，逾期未答复 1 件。"
@@ -72,6 +73,7 @@ def test_the_sentences(composed: Any) -> None:
 def test_units_missing_and_praised(composed: Any) -> None:
     b = composed
     assert [(u.unit, u.tasks) for u in b.missing] == [("工业和信息化局", (2,))]
+    assert [(u.unit, u.tasks) for u in b.late] == [("人力资源和社会保障局", (3,))]
     assert [(u.unit, u.tasks, u.ahead) for u in b.praised] == [("农业农村局", (1,), ())]
 
 
@@ -118,6 +120,15 @@ def test_default_period(on: dt.date, expected: str) -> None:
 def test_bad_periods(period: str, error: str) -> None:
     with pytest.raises(TrackError, match=error):
         check_period(period, dt.date(2022, 7, 10), Settings())
+
+
+def test_reports_sent_after_the_date_are_not_known_yet(ledger: Any, sample_plan: Plan) -> None:
+    with ledger.sessions() as s:
+        doc = build(s, sample_plan)
+        b = compose(s, doc, dt.date(2022, 7, 7), None, 1, BulletinSettings.load(), Settings.load())
+    # on 7 July task 3's June report (sent on the 8th) is not in yet: missing, not late
+    assert sorted(u.tasks for u in b.missing) == [(2,), (3,)] and b.late == ()
+    assert (b.counts.missing_reports, b.counts.late_reports) == (2, 0)
 
 
 def test_an_earlier_period_is_taken_as_given() -> None:

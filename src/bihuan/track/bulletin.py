@@ -4,9 +4,11 @@ The period (YYYY-MM) is the reporting period the bulletin covers: by default the
 report is due by the date (each month's report is due by `report_day` of the next). The counts
 split every task of the plan's newest text by its state on the date (track.status):
 已完成 completed; 正常推进 and 待报送 on track; 滞后, 未启动 and 未报送 behind; 逾期 overdue; 未交办
-not handed over. A report is missing when a handed-over, unclosed task whose deadline month is not
-before the period has no report of its lead unit for the period. Notices are those sent (not
-drafts) from the period's first day to the date, each with its state and latest answer then.
+not handed over. A task owes the period's report when it is handed over, not closed, and its
+deadline month is not before the period; its report is missing when its lead unit (or the office)
+had sent none by the end of the date, late when the first came after the due day. Notices are
+those sent (not drafts) from the period's first day to the date, each with its state and latest
+answer then.
 Writers (Word, PDF, HTML) take the `Bulletin` as it is; they decide nothing.
 """
 
@@ -61,7 +63,8 @@ class Bulletin:
     areas: tuple[AreaPart, ...]
     flagged: tuple[FlaggedTask, ...]  # red, then yellow, by number (at most `table_rows`)
     flagged_more: int  # red and yellow tasks past the table's length
-    missing: tuple[UnitTasks, ...]  # units that did not report the period, with their tasks
+    missing: tuple[UnitTasks, ...]  # units that had not reported the period by the date, with their tasks
+    late: tuple[UnitTasks, ...]  # units that reported it after the due day
     praised: tuple[UnitTasks, ...]  # units with tasks done early (`tasks`) or ahead (`ahead`)
     notices: tuple[NoticeLine, ...]
     by_area: tuple[LightRow, ...]
@@ -82,7 +85,8 @@ class Bulletin:
         text += f"，尚未交办 {c.not_handed} 项" if c.not_handed else ""
         text += (
             f"；亮红灯 {c.red} 项、黄灯 {c.yellow} 项、绿灯 {c.green} 项。"
-            f"{self.period_zh}进度应报送 {c.due_reports} 项，未按时报送 {c.missing_reports} 项。"
+            f"{self.period_zh}进度应报送 {c.due_reports} 项，未按时报送 {c.missing_reports + c.late_reports} 项"
+            f"（其中至今未报送 {c.missing_reports} 项）。"
         )
         return text
 
@@ -102,10 +106,17 @@ class Bulletin:
     @property
     def missing_said(self) -> str:
         c, p = self.counts, self.period_zh
-        if not self.missing:
-            return f"{p}进度应报送 {c.due_reports} 项，各牵头单位均已按时报送。"
-        units = "；".join(f"{u.unit}（{u.said}）" for u in self.missing)
-        return f"{p}进度应报送 {c.due_reports} 项，以下单位有 {c.missing_reports} 项未按时报送：{units}。请上述单位尽快补报。"
+        on_time = c.due_reports - c.missing_reports - c.late_reports
+        text = f"{p}进度应报送 {c.due_reports} 项，按时报送 {on_time} 项"
+        if not (self.missing or self.late):
+            return text + "，各牵头单位均已按时报送。"
+        for what, units, n in (
+            ("至今未报送", self.missing, c.missing_reports),
+            ("逾期报送", self.late, c.late_reports),
+        ):
+            if units:
+                text += f"；{what} {n} 项：" + "、".join(f"{u.unit}（{u.said}）" for u in units)
+        return text + "。请有关单位严格按时报送。"
 
     @property
     def praised_said(self) -> str:
@@ -168,7 +179,9 @@ def compose(
     doc = queries.document(session, document_id)
     assert doc is not None  # PlanStatuses found it
     items = plan.at(on)
-    missing_tasks, due = facts.missing(session, document_id, period, plan, items)
+    missing_tasks, late_tasks, due = facts.reporting(
+        session, period, on, status_settings.report_day, plan, items
+    )
     flagged = [it for it in items if it.status.light != "green"]
     flagged.sort(key=lambda it: (it.status.light != "red", it.number))
     shown = flagged[: settings.table_rows] if settings.table_rows else flagged
@@ -187,13 +200,16 @@ def compose(
         office=settings.office,
         masthead=settings.masthead,
         title=settings.title_text(doc.region, doc.plan_year, period_zh(period)),
-        counts=replace(count(items), due_reports=due, missing_reports=len(missing_tasks)),
+        counts=replace(
+            count(items), due_reports=due, missing_reports=len(missing_tasks), late_reports=len(late_tasks)
+        ),
         areas=tuple(
             AreaPart.of(name, group) for name, group in _grouped(items, lambda it: it.area or "其他")
         ),
         flagged=tuple(FlaggedTask.of(it, latest.get(it.key, "未报送"), width) for it in shown),
         flagged_more=len(flagged) - len(shown),
         missing=facts.by_unit(missing_tasks),
+        late=facts.by_unit(late_tasks),
         praised=facts.praised(items, on, settings.ahead_gap),
         notices=tuple(
             notice_lines(session, facts.window_notices(session, document_id, period, on), on, plan.rows)

@@ -1,5 +1,5 @@
 """What a 督查通报 finds in the ledger besides the statuses (track.bulletin): the tasks that owe a
-period's report and did not send it, the units praised, each flagged task's latest figure, the
+period's report and did not send it by the date or sent it late, the units praised, each flagged task's latest figure, the
 notices of the bulletin's window."""
 
 from __future__ import annotations
@@ -8,20 +8,25 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
-from bihuan.ledger.models import Notice
+from bihuan.ledger.models import Notice, ProgressReport
 from bihuan.track.bulletin_parts import UnitTasks
 from bihuan.track.status import PlanStatuses, TaskFacts, TaskStatus, month_of, read_progress, targets_of
 
 
-def missing(
-    session: Session, document_id: int, period: str, plan: PlanStatuses, items: Sequence[TaskStatus]
-) -> tuple[list[TaskStatus], int]:
-    """Tasks owing the period's report that did not send it (lead unit's), and how many owed it."""
-    reported = queries.reported_periods(session, document_id, period)
+def reporting(
+    session: Session,
+    period: str,
+    on: dt.date,
+    report_day: int,
+    plan: PlanStatuses,
+    items: Sequence[TaskStatus],
+) -> tuple[list[TaskStatus], list[TaskStatus], int]:
+    """Of the tasks owing the period's report: those whose lead unit (or the office) had sent none
+    by the end of `on`, those whose first one came after the due day, and how many owed it."""
     owed = [
         it
         for it in items
@@ -29,7 +34,25 @@ def missing(
         and it.key not in plan.sup.closed
         and month_of(handed) <= period <= month_of(it.deadline)
     ]
-    return [it for it in owed if period not in reported.get(it.key, set())], len(owed)
+    end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time())
+    first: dict[str, dt.datetime] = {}
+    for key, unit, at in session.execute(
+        select(ProgressReport.task_key, ProgressReport.unit_id, func.min(ProgressReport.created_at))
+        .where(
+            ProgressReport.document_id == plan.document_id,
+            ProgressReport.period == period,
+            ProgressReport.created_at < end,
+        )
+        .group_by(ProgressReport.task_key, ProgressReport.unit_id)
+    ):
+        a = plan.assigned.get(key)
+        if unit is None or (a is not None and unit == a.lead_unit_id):  # a cooperating unit's does not count
+            first[key] = min(at, first.get(key, at))
+    y, m = int(period[:4]), int(period[5:7])
+    due = dt.date(y + m // 12, m % 12 + 1, report_day)
+    missing = [it for it in owed if it.key not in first]
+    late = [it for it in owed if it.key in first and first[it.key].date() > due]
+    return missing, late, len(owed)
 
 
 def by_unit(items: Iterable[TaskStatus]) -> tuple[UnitTasks, ...]:

@@ -39,7 +39,8 @@ class Counts:
     yellow: int = 0
     green: int = 0
     due_reports: int = 0  # tasks owing the period's report
-    missing_reports: int = 0  # of those, without it
+    missing_reports: int = 0  # of those, none sent by the bulletin's date
+    late_reports: int = 0  # of those, the first sent after the due day
 
 
 def count(items: Sequence[TaskStatus]) -> Counts:
