@@ -112,7 +112,7 @@ def bulletin(
     c = draft.counts
     typer.echo(
         f"{c.tasks} 项任务：已完成 {c.completed}，正常推进 {c.on_track}，滞后 {c.behind}，逾期 {c.overdue}；"
-        f"{draft.period_zh}未按时报送 {c.missing_reports} 项"
+        f"{draft.period_zh}未按时报送 {c.missing_reports + c.late_reports} 项（至今未报送 {c.missing_reports} 项）"
     )
     typer.echo("已写入：" + "、".join(str(t) for t in targets))
 
