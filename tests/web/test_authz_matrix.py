@@ -93,6 +93,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/requests/{request_id}/decide"):          ("login", 403,    403,    403,    303),
     ("GET",  "/admin/requests"):                        ("login", 403,    403,    403,    200),
     ("GET",  "/attachments/{attachment_id}"):           ("login", 403,    200,    200,    200),
+    # 督查通报 (bulletin_pages.py): the office drafts and issues, leaders read what was issued
+    ("GET",  "/bulletins"):                             ("login", 403,    403,    200,    200),
+    ("GET",  "/bulletins/bulletin.css"):                (200,     200,    200,    200,    200),
+    ("GET",  "/bulletins/draft.{kind}"):                ("login", 403,    403,    403,    200),
+    ("POST", "/bulletins/issue"):                       ("login", 403,    403,    403,    303),
+    ("GET",  "/bulletins/{bulletin_id}/{kind}"):        ("login", 403,    403,    200,    200),
     # the JSON API: 401 without a session
     ("GET",  "/api/v1/plans"):                          (401,     200,    200,    200,    200),
     ("GET",  "/api/v1/plans/{pid}/tasks"):              (401,     200,    200,    200,    200),
@@ -134,6 +140,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/requests/{request_id}/decide": {"accept": "0", "reason": "理由不充分"},
     "/admin/units/{unit_id}/contacts": {"email": "b@example.org", "wecom_webhook": "http://127.0.0.1:9/hook"},
     "/admin/users/{user_id}/email": {"email": "b.user@example.org"},
+    "/bulletins/issue": {"plan": "{pid}"},
 }
 EVIDENCE = b"%PDF-1.4\n% evidence\n%%EOF\n"
 UPLOADS = {
@@ -221,13 +228,18 @@ def matrix_template(
             change = supervise.request_change(s, PID, str(task), b, "职能不符")
             close = supervise.request_close(s, PID, str(task), b, "已完成", [Upload("证明.pdf", EVIDENCE)])
             supervise.decide(s, close.id, admin, False, "请补充验收材料", TODAY)
+        issued = web.as_(ADMIN).post(
+            "/bulletins/issue", data={"plan": str(PID), "csrf_token": _csrf(web.as_(ADMIN))}
+        )
+        assert issued.status_code == 200, issued.text[:300]  # followed to the list
         unit_b = next(u.id for u in queries.units(s) if u.name == UNIT_USERS[UNIT_B])
         user_b = next(u.id for u, _ in contacts.users(s) if u.name == UNIT_B)
         samples = {"pid": str(PID), "number": str(task), "draft_id": str(d.id), "notice_id": str(n.id),
                    "answered_id": str(answered.id), "draft_notice_id": str(draft.id),
                    "action": "confirm", "request_id": str(change.id),
                    "attachment_id": str(close.attachment_ids[0]),
-                   "unit_id": str(unit_b), "user_id": str(user_b)}  # fmt: skip
+                   "unit_id": str(unit_b), "user_id": str(user_b), "kind": "docx",
+                   "bulletin_id": "1"}  # fmt: skip
         return path, web.tokens, samples
     finally:
         web.close()

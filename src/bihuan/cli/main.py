@@ -12,6 +12,7 @@ from bihuan.cli import (
     attain_cmd,
     backup_cmds,
     batch_cmd,
+    bulletin_cmd,
     extract_cmd,
     ledger_cmds,
     remind_cmds,
@@ -72,6 +73,9 @@ for _name, _fn, _help, _epilog in (
         epilog=getattr(backup_cmds, _epilog),
         no_args_is_help=True,
     )(getattr(backup_cmds, _fn))
+app.command("bulletin", cls=BihuanCommand, help=bulletin_cmd.HELP, epilog=bulletin_cmd.EPILOG)(
+    bulletin_cmd.bulletin
+)
 
 
 def _show_version(value: bool) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -530,3 +531,33 @@ class Delivery(Base):
     sender: Mapped[str] = mapped_column(String(100))
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class BulletinRecord(Base):
+    """An issued 督查通报: its 文号 (the year's sequence), the plan, date and period it covers, the
+    files exactly as issued with their SHA-256, who issued it and when. Never changed: the
+    database refuses updates and deletes (migration 0005's triggers). A correction is a new
+    bulletin whose `supersedes_id` names the one it replaces (each is superseded at most once)."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_bulletins_year_sequence"),
+        UniqueConstraint("supersedes_id", name="uq_bulletins_supersedes_id"),
+        Index("ix_bulletins_document", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(100))
+    day: Mapped[dt.date] = mapped_column(Date)  # the date the bulletin judges the tasks on
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    title: Mapped[str] = mapped_column(Text)
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("bulletins.id"))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -125,6 +125,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         api,
         apidocs,
         assess_pages,
+        bulletin_pages,
         contact_pages,
         notice_pages,
         outbox_pages,
@@ -142,6 +143,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(apidocs.router)
     app.include_router(outbox_pages.router)
     app.include_router(assess_pages.router)
+    app.include_router(bulletin_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

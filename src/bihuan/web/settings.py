@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bihuan.ledger.db import Pool
+from bihuan.track.bulletin_settings import BulletinSettings
 from bihuan.track.handover import SuperviseSettings
 from bihuan.track.logins import Throttle
 from bihuan.track.status import Settings
@@ -58,6 +59,8 @@ class WebSettings:
     import_memory_mb: int = 1536
     # 督导: the 签收 deadline and the evidence files' types, size and count (track/data/supervise.toml)
     supervise: SuperviseSettings = field(default_factory=SuperviseSettings.load)
+    # 督查通报: the issuing office, the 文号 and title patterns (track/data/bulletin.toml)
+    bulletin: BulletinSettings = field(default_factory=BulletinSettings.load)
     # Reminders (bihuan.web.remind_schedule): "07:30" runs the rules daily at that local time and
     # the sender every remind_send_minutes; None: no schedule (cron `bihuan remind run` instead).
     remind_at: str | None = None
