@@ -151,7 +151,7 @@ def build_demo(path: Path, today: dt.date, supervision: bool = False) -> int:
             progress.add_reports(s, doc, rows, author="演示", today=today)
             from bihuan.track.notice_demo import date_progress
 
-            date_progress(s, doc)
+            date_progress(s, doc, today)
             if supervision:
                 from bihuan.cli.supervise_cmds import demo_supervision
                 from bihuan.track import notice_demo

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
-from bihuan.ledger.models import Notice, ProgressReport, User
+from bihuan.ledger.models import Notice, NoticeAnswer, NoticeEvent, ProgressReport, User
 from bihuan.track import notices
 from bihuan.track.errors import TrackError
 from bihuan.track.lifecycle import NoticeState
@@ -54,6 +54,7 @@ def seed(session: Session, document_id: int, on: dt.date, office: str = "督查�
                 notices.return_answer(session, n.id, "答复未说明完成时间，请补充", admin)
             else:
                 notices.close(session, n.id, admin, "答复属实，同意办结")
+        _date_notice(session, n.id, sent_on, on)
         out.setdefault(state, []).append(n.id)
     t = tasks[len(PLAN) % len(tasks)]
     a = current[t.key]
@@ -62,7 +63,7 @@ def seed(session: Session, document_id: int, on: dt.date, office: str = "督查�
             document_id=document_id, task_key=t.key, unit_id=a.lead_unit_id, kind="督办", grade="重点",
             text="连续三期红灯，建议督办（规则生成，待督查室审批）", answer_by=on + dt.timedelta(days=7),
             copy_unit_ids=list(a.cooperating_unit_ids), copy_leader=a.leader, draft=True, rule="red_streak",
-            created_by="提醒规则",
+            created_by="提醒规则", created_at=dt.datetime.combine(on, dt.time(8, 0)),
         )  # fmt: skip
         session.add(draft)
         session.flush()
@@ -70,11 +71,31 @@ def seed(session: Session, document_id: int, on: dt.date, office: str = "督查�
     return out
 
 
-def date_progress(session: Session, document_id: int) -> None:
-    """The demo's progress reports as if sent in their time: by the 3rd of the next month, every
-    a seventh of the tasks' on the 12th (late), so the assessment and the status page show both kinds."""
-    for r in session.scalars(select(ProgressReport).where(ProgressReport.document_id == document_id)):
-        year, month = (int(x) for x in r.period.split("-"))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        late = sum(map(ord, r.task_key)) % 7 == 0  # a stable seventh of the tasks
-        r.created_at = dt.datetime(year, month, 12 if late else 3, 9, 30)
+def date_progress(session: Session, document_id: int, today: dt.date) -> None:
+    """The demo's progress reports as if sent in their time: by the 3rd of the next month, a
+    seventh of the tasks' on the 12th (late), so the assessment and the status page show both;
+    never after `today`."""
+    rows = list(session.scalars(select(ProgressReport).where(ProgressReport.document_id == document_id)))
+    with transaction(session):
+        for r in rows:
+            year, month = (int(x) for x in r.period.split("-"))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            late = sum(map(ord, r.task_key)) % 7 == 0  # a stable seventh of the tasks
+            day = min(dt.date(year, month, 12 if late else 3), today)
+            r.created_at = dt.datetime.combine(day, dt.time(9, 30))
+
+
+def _date_notice(session: Session, notice_id: int, sent_on: dt.date, on: dt.date) -> None:
+    """A demo notice as if sent on its day at 9:00, what followed it the next day (or later the
+    same day when that is the demo's day), in the order it happened."""
+    n = session.get(Notice, notice_id)
+    assert n is not None
+    after = min(sent_on + dt.timedelta(days=1), on)
+    later = [
+        *session.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == notice_id)),
+        *session.scalars(select(NoticeAnswer).where(NoticeAnswer.notice_id == notice_id)),
+    ]
+    with transaction(session):
+        n.created_at = dt.datetime.combine(sent_on, dt.time(9, 0))
+        for k, row in enumerate(sorted(later, key=lambda r: (r.created_at, r.id))):
+            row.created_at = dt.datetime.combine(after, dt.time(10, k))
