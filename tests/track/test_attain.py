@@ -203,3 +203,13 @@ def test_the_same_target_twice_counts_once() -> None:
     )
     rows = attain(Plan(Document(plan_year=2022), indicators=(first, again)), Plan(Document(plan_year=2023)))
     assert len(rows) == 1 and rows[0].status == "not_stated"
+
+
+def test_a_figure_short_of_its_about_target_says_it_is_within_the_tolerance() -> None:
+    old = extract_text(OLD.replace("今后五年", "生猪出栏45万头左右；今后五年"), "txt")
+    new = extract_text(
+        NEW.replace("一般公共预算收入增长5.2%。", "一般公共预算收入增长5.2%；生猪出栏44.2万头。"), "txt"
+    )
+    (row,) = [r for r in attain(old, new) if r.name.startswith("生猪")]
+    assert row.status == "met"
+    assert row.why_zh() == "数值实际44.2万头 ≈ 目标45万头（左右，在容差内）"

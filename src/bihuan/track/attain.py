@@ -65,9 +65,18 @@ class Attainment:
         out = []
         for v in self.verdicts:
             what = "增长" if v.part == "growth" else "数值"
-            sign = ("≤" if v.lower_better else "≥") if v.met else (">" if v.lower_better else "<")
+            # 45万头左右 met by 44.2万头: short of the figure, within the tolerance of 左右
+            near = v.met and (v.actual > v.target if v.lower_better else v.actual < v.target)
+            sign = (
+                "≈"
+                if near
+                else ("≤" if v.lower_better else "≥")
+                if v.met
+                else (">" if v.lower_better else "<")
+            )
             unit = "%" if v.part == "growth" else (self.target.unit or "")
-            out.append(f"{what}实际{v.actual:g}{unit} {sign} 目标{v.target:g}{unit}")
+            note = "（左右，在容差内）" if near else ""
+            out.append(f"{what}实际{v.actual:g}{unit} {sign} 目标{v.target:g}{unit}{note}")
         return "；".join(out)
 
 
