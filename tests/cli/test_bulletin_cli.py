@@ -130,3 +130,24 @@ def test_a_bad_settings_file_is_one_line(invoke: Invoke, demo: Path, tmp_path: P
         "bulletin", "--db", str(demo), "--on", DAY, "--out", str(tmp_path / "x.docx"), "--settings", str(bad)
     )
     assert r.exit_code == 2 and "缺少的设置" in r.stderr and not (tmp_path / "x.docx").exists()
+
+
+def test_the_bulletin_shows_attainment_once_the_next_report_is_in(
+    invoke: Invoke, demo_copy: str, tmp_path: Path
+) -> None:
+    """七、目标兑现 appears when 示例县's next report (the team's fictional example) is imported."""
+    before = tmp_path / "before.docx"
+    assert invoke("bulletin", "--db", demo_copy, "--on", DAY, "--out", str(before)).exit_code == 0
+    assert "七、目标兑现" not in [p.text for p in Document(io.BytesIO(before.read_bytes())).paragraphs]
+    nxt = Path(__file__).resolve().parents[2] / "examples" / "shixian-2023-report.txt"
+    imported = invoke("plan", "import", str(nxt), "--db", demo_copy)
+    assert imported.exit_code == 0, imported.output
+    after = tmp_path / "after.docx"
+    assert invoke("bulletin", "--db", demo_copy, "--on", DAY, "--out", str(after)).exit_code == 0
+    d = Document(io.BytesIO(after.read_bytes()))
+    texts = [p.text for p in d.paragraphs]
+    assert "七、目标兑现" in texts
+    said = texts[texts.index("七、目标兑现") + 1]
+    assert said.startswith("据示例县2024年政府工作报告，2023年目标中有") and "一般公共预算收入" in said
+    rows = {r.cells[0].text: r.cells[3].text for r in d.tables[-1].rows[1:]}
+    assert rows["地区生产总值"] == "完成" and rows["一般公共预算收入"] == "未完成"

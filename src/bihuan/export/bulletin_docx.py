@@ -87,6 +87,11 @@ def docx_bytes(b: Bulletin) -> bytes:
     _heading(doc, "五、表扬")
     _para(doc, b.praised_said, indent=True)
     _notices(doc, b)
+    if b.attained:
+        _heading(doc, "七、目标兑现")
+        _para(doc, b.attained_said, indent=True)
+        _table(doc, ("指标", "目标", "实际", "状态"), [(a.name, a.target, a.actual, a.status_zh) for a in b.attained],
+               (40, 40, 40, 20))  # fmt: skip
     _para(doc, "")
     _para(doc, b.office, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, f"{b.on.year}年{b.on.month}月{b.on.day}日", align=WD_ALIGN_PARAGRAPH.RIGHT)

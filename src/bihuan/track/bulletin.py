@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.track import bulletin_facts as facts
+from bihuan.track.attain_ledger import AttainLine, plan_attainment
 from bihuan.track.bulletin_parts import (
     AreaPart,
     Counts,
@@ -69,6 +70,9 @@ class Bulletin:
     notices: tuple[NoticeLine, ...]
     by_area: tuple[LightRow, ...]
     by_unit: tuple[LightRow, ...]
+    # 兑现: the plan's targets the next year's report states a figure for, once it is in the ledger
+    attained: tuple[AttainLine, ...] = ()
+    attained_by: int | None = None  # the plan year of that report
 
     @property
     def period_zh(self) -> str:
@@ -136,6 +140,16 @@ class Bulletin:
             f"逾期未答复 {overdue} 件。"
         )
 
+    @property
+    def attained_said(self) -> str:
+        met = [a for a in self.attained if a.status == "met"]
+        missed = [a.name for a in self.attained if a.status != "met"]
+        said = (
+            f"据{self.region}{self.attained_by}年政府工作报告，{self.plan_year}年目标中有 {len(self.attained)} 项"
+            f"给出了实际数：完成 {len(met)} 项，未完成 {len(missed)} 项"
+        )
+        return said + (f"（{'、'.join(missed)}）。" if missed else "。")
+
     def issued(self, sequence: int, number: str) -> Bulletin:
         """The same content under the number it was issued with."""
         return replace(self, sequence=sequence, number=number, draft=False)
@@ -182,6 +196,7 @@ def compose(
     missing_tasks, late_tasks, due = facts.reporting(
         session, period, on, status_settings.report_day, plan, items
     )
+    attained = plan_attainment(session, document_id)
     flagged = [it for it in items if it.status.light != "green"]
     flagged.sort(key=lambda it: (it.status.light != "red", it.number))
     shown = flagged[: settings.table_rows] if settings.table_rows else flagged
@@ -216,6 +231,8 @@ def compose(
         ),
         by_area=light_rows(_grouped(items, lambda it: it.area or "其他")),
         by_unit=light_rows(_grouped(items, lambda it: it.lead or "未分配"), by_red=True),
+        attained=tuple(a for a in attained.lines() if a.status != "not_stated") if attained else (),
+        attained_by=attained.new.plan_year if attained else None,
     )
 
 
