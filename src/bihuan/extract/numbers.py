@@ -116,21 +116,37 @@ def _stop_phrases() -> re.Pattern[str]:
     return re.compile("|".join('[“”"]?'.join(re.escape(c) for c in p) for p in phrases))
 
 
+_OPENING = "“《「『"
+_QUOTE_MARK = re.compile("[“《「『”》」』]")
+
+
 def _masked(sentence: str) -> list[bool]:
     """True at positions inside quotes or book-title marks (slogans and names) and inside fixed
     political phrases (八项规定): there numerals are not quantities."""
     mask = [False] * len(sentence)
+    # Only the quote marks change the depth: a run opened at depth 0 is masked up to the mark
+    # that closes it (a closing mark is not masked, an opening one is).
+    depth = opened = 0
+    inner: list[int] = []  # closing marks inside an outer pair
+    quoted = "“" in sentence or "《" in sentence or "「" in sentence or "『" in sentence
+    for q in _QUOTE_MARK.finditer(sentence) if quoted else ():
+        i = q.start()
+        if sentence[i] in _OPENING:
+            if not depth:
+                opened = i
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth:
+                inner.append(i)
+            else:
+                mask[opened:i] = [True] * (i - opened)
+    if depth:
+        mask[opened:] = [True] * (len(sentence) - opened)
+    for i in inner:
+        mask[i] = False
     for m in _stop_phrases().finditer(sentence):
         mask[m.start() : m.end()] = [True] * (m.end() - m.start())
-    depth = 0
-    for i, c in enumerate(sentence):
-        if c in "“《「『":
-            depth += 1
-        elif c in "”》」』" and depth:
-            depth -= 1
-            continue
-        if depth:
-            mask[i] = True
     return mask
 
 
@@ -150,6 +166,24 @@ def _qual_before() -> tuple[tuple[str, str], ...]:
     pairs += [(w, "at_least") for w in q["at_least_before"]]
     pairs += [(w, "at_most") for w in q["at_most_before"]]
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+@cache
+def _qual_after_by_first() -> dict[str, tuple[tuple[str, str], ...]]:
+    """`_qual_after` by first character, in its order: only these can open a tail."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for pair in _qual_after():
+        out[pair[0][0]] = (*out.get(pair[0][0], ()), pair)
+    return out
+
+
+@cache
+def _qual_before_by_last() -> dict[str, tuple[tuple[str, str], ...]]:
+    """`_qual_before` by last character, in its order: only these can end a head."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for pair in _qual_before():
+        out[pair[0][-1]] = (*out.get(pair[0][-1], ()), pair)
+    return out
 
 
 def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
@@ -216,13 +250,13 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
         if m.group("more") or m.group("more0") or m.group("more2") or m.group("more3"):
             qual = "at_least"
         tail = sentence[e : e + 8]
-        for word, q in _qual_after():
+        for word, q in _qual_after_by_first().get(tail[:1], ()):
             if tail.startswith(word):
                 qual, e = qual or q, e + len(word)
                 break
         if qual is None:
             head = sentence[max(0, s - 5) : s]
-            for word, q in _qual_before():
+            for word, q in _qual_before_by_last().get(head[-1:], ()):
                 if head.endswith(word):
                     qual = q
                     break

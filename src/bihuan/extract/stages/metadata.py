@@ -21,7 +21,9 @@ from bihuan.extract.numbers import cn_to_number
 from bihuan.extract.segment import SALUTATION, Para, is_block
 from bihuan.extract.types import Document
 
-_Y = r"(\d{4}|[〇零一二三四五六七八九]{4})"
+# Four Arabic or four Chinese digits, opening with a character class so the regex engine
+# skips ahead at C speed (an alternation first makes it try every position of the text).
+_Y = r"([\d〇零一二三四五六七八九](?:(?<=\d)\d{3}|(?<=[〇零一二三四五六七八九])[〇零一二三四五六七八九]{3}))"
 _DATE = re.compile(
     _Y + r"\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )

@@ -21,15 +21,16 @@ def deadline(text: str, plan_year: int | None) -> str | None:
     """The date a task is due: the end of the plan year unless the text says 6月底前, 三季度末 …"""
     if plan_year is None:
         return None
-    m = _DAY.search(text)
+    # The patterns open with no fixed character, so they run only where their word stands.
+    m = _DAY.search(text) if "月" in text else None
     if m:
         mo, da = _n(m.group(1)), _n(m.group(2))
         if 1 <= mo <= 12 and 1 <= da <= calendar.monthrange(plan_year, mo)[1]:
             return f"{plan_year:04d}-{mo:02d}-{da:02d}"
-    m = _MONTH_END.search(text)
+    m = _MONTH_END.search(text) if "月" in text else None
     if m and 1 <= _n(m.group(1)) <= 12:
         return _month_end(plan_year, _n(m.group(1)))
-    m = _QUARTER.search(text)
+    m = _QUARTER.search(text) if "季度" in text else None
     if m:
         return _month_end(plan_year, 3 * _n(m.group(1)))
     for word, month in _HALF.items():
