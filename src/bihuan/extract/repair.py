@@ -184,7 +184,9 @@ def repair(source: str) -> Repaired:
 def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
     """Whether a paragraph ends between the paragraph so far (first line `para`, last line
     `last`, `punct` if it has sentence punctuation) and the next line."""
-    if _NUMBER_END.search(last) and _NUMBER_GOES_ON.match(nxt) and not blank:
+    # The last character is checked first: a line ending in no digit, "." or "," is not scanned.
+    ends_in_number = (last[-1:].isdecimal() or last[-1:] in (".", ",")) and _NUMBER_END.search(last)
+    if ends_in_number and _NUMBER_GOES_ON.match(nxt) and not blank:
         return False
     if not layout:
         return True

@@ -40,8 +40,11 @@ def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     """The name without the numbering, the time or hedge words and the region's own name
     before it (西藏生产总值 → 生产总值 in 西藏自治区's report); a name that is only such words
     stays as it was."""
-    out = _NUMBERING.sub("", name)
-    out = _lead_words().sub("", out)
+    # Both patterns are anchored at the start: a match there, not a scan of every position.
+    m = _NUMBERING.match(name)
+    out = name[m.end() :] if m else name
+    m = _lead_words().match(out)
+    out = out[m.end() :] if m else out
     verb = next((v for v in words("names", "lead_verbs") if out.startswith(v)), None)
     if verb and len(out) - len(verb) >= 4:
         out = out[len(verb) :]
