@@ -192,20 +192,14 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     mask: list[bool] | None = None
     found: list[Quantity] = []
     for m in _pattern().finditer(sentence):
+        # The groups fetched in one call: most matches are numerals with no unit, dropped here.
+        num, never, unit_word, bare, pct, pre, permille, points, times, pct1 = m.group(
+            "num", "never", "unit", "bare", "pct", "pre", "permille", "points", "times", "pct1"
+        )
         if (
-            not m.group("num")
-            or (m.group("never") and not _age(sentence, m))
-            or not (
-                m.group("unit")
-                or m.group("bare")
-                or m.group("never")
-                or m.group("pct")
-                or m.group("pre")
-                or m.group("permille")
-                or m.group("points")
-                or m.group("times")
-                or m.group("pct1")
-            )
+            not num
+            or (never and not _age(sentence, m))
+            or not (unit_word or bare or never or pct or pre or permille or points or times or pct1)
         ):
             continue
         s, e = m.start(), m.end()
@@ -213,41 +207,38 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             mask = _masked(sentence)
         if mask[s] or _glued(sentence, s, e):
             continue
-        chinese = not m.group("num")[0].isdigit()
-        pre_pct = bool(m.group("pre"))
+        scale, num2, more, more0, more2, more3 = m.group("scale", "num2", "more", "more0", "more2", "more3")
+        chinese = not num[0].isdigit()
+        pre_pct = bool(pre)
         kind: QKind
         unit = ""
-        if m.group("permille"):
+        if permille:
             kind, unit = "pct", "‰"
-        elif m.group("pct") or pre_pct or m.group("pct1"):
-            kind, unit = "pct", m.group("pct") or "%"
-        elif m.group("points"):
+        elif pct or pre_pct or pct1:
+            kind, unit = "pct", pct or "%"
+        elif points:
             kind, unit = "points", "个百分点"
-        elif m.group("times"):
+        elif times:
             kind, unit = "times", "倍"
-        elif m.group("unit"):
-            kind, unit = "amount", (m.group("scale") or "") + m.group("unit")
-        elif m.group("bare") or m.group("never"):
-            kind, unit = "amount", m.group("bare") or m.group("never")
+        elif unit_word:
+            kind, unit = "amount", (scale or "") + unit_word
+        elif bare or never:
+            kind, unit = "amount", bare or never
         else:
             continue
-        value = read_number(m.group("num"))
+        value = read_number(num)
         if value is None:
             continue
-        if (
-            chinese
-            and kind == "amount"
-            and _rhetorical(m.group("num"), value, m.group("unit"), m.group("scale"))
-        ):
+        if chinese and kind == "amount" and _rhetorical(num, value, unit_word, scale):
             continue
         rng = None
         qual: str | None = None
-        if m.group("num2"):
-            hi = read_number(m.group("num2"))
+        if num2:
+            hi = read_number(num2)
             if hi is None or hi <= value:
                 continue
             rng, qual = (value, hi), "range"
-        if m.group("more") or m.group("more0") or m.group("more2") or m.group("more3"):
+        if more or more0 or more2 or more3:
             qual = "at_least"
         tail = sentence[e : e + 8]
         for word, q in _qual_after_by_first().get(tail[:1], ()):

@@ -90,7 +90,11 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
             )
         )
-    estimated_at = min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
+    estimated_at = (
+        min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
+        if has_words("kind", "estimated").search(text)
+        else -1
+    )
     if estimated_at >= 0 and any(w in text[estimated_at:] for w in words("kind", "estimated_onward")):
         scope.estimated_section = section  # （预计数，下同）: the figures after it are estimates too
     elif scope.estimated_section is not None and scope.estimated_section == section:

@@ -133,7 +133,8 @@ def is_filler(text: str) -> bool:
         if m and m.end():
             rest = rest[m.end() :]
             continue
-        word = next((w for w in _lists()["filler"] if rest.startswith(w)), None)
+        fillers = _lists()["filler"]
+        word = next((w for w in fillers if rest.startswith(w)), None) if rest.startswith(fillers) else None
         if word is None:
             return False
         rest = rest[len(word) :]

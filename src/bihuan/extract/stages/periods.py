@@ -123,7 +123,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
             scope.period = scope.term
         elif lead_years:
             scope.period = str(max(lead_years))
-        elif any(para.text.startswith(w) for w in words("periods", "last_year")):
+        elif para.text.startswith(words("periods", "last_year")):
             scope.period = str(p - 1)
         return
     named = [m for m in _plan_marks(scope, head) if m[2] == "target"]
@@ -133,7 +133,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.period, scope.kind = named[0][1], "target"
     elif year and int(year.group(1)) >= p:
         scope.period, scope.kind = year.group(1), "target"
-    elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
+    elif year or para.text.startswith(("去年", "过去一年", "上年")):
         scope.period, scope.kind = (year.group(1) if year else str(p - 1)), "actual"
     elif heading_level:
         scope.kind = "target"
@@ -174,7 +174,7 @@ def enter_sentence(scope: Scope, text: str) -> None:
         opened = YEAR_AT.match(text)
         if opened and int(opened.group(1)) < p:
             scope.period, scope.kind = opened.group(1), "actual"
-        elif any(text.startswith(w) for w in words("periods", "last_year")):
+        elif text.startswith(words("periods", "last_year")):
             scope.period, scope.kind = str(p - 1), "actual"
 
 
@@ -284,7 +284,7 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     yoy = _last(has_words("periods", "vs_last_year"), before) if growth else -1
     if yoy >= 0:
         marks.append((yoy, str(scope.plan_year - 1)))
-    if offset == 0 and any(text.startswith(w) for w in words("periods", "last_year")):
+    if offset == 0 and text.startswith(words("periods", "last_year")):
         if scope.period != scope.term or scope.term_section:
             marks.append((0, str(scope.plan_year - 1)))
     if not marks and scope.carry:

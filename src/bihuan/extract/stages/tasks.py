@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 
 from bihuan.extract.numbers import cn_to_number
 from bihuan.extract.segment import Heading, Para, sentences
@@ -61,9 +62,14 @@ def work_areas(heads: list[Heading]) -> list[Heading]:
 
 
 def extract_tasks(
-    paras: list[Para], heads: list[Heading], targets: list[tuple[str, int, int]], plan_year: int | None
+    paras: list[Para],
+    heads: list[Heading],
+    targets: list[tuple[str, int, int]],
+    plan_year: int | None,
+    span_of: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> list[Task]:
-    """Tasks with spans in the repaired text; `targets` are (id, start, end) of target facts."""
+    """Tasks with spans in the repaired text, or the spans `span_of` maps them to (each task
+    made once); `targets` are (id, start, end) of target facts."""
     targets = sorted(targets, key=lambda t: t[1])
     starts = [t[1] for t in targets]
     out: list[Task] = []
@@ -76,7 +82,7 @@ def extract_tasks(
                 body = text.strip().rstrip("。；;！!")
                 e = s + len(text.rstrip())
                 lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-                linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e)
+                linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e) if lo < hi else ()
                 if len(body) < _MIN_CHARS and not linked:
                     continue
                 out.append(
@@ -84,7 +90,7 @@ def extract_tasks(
                         f"t{len(out) + 1}",
                         area.id,
                         body,
-                        (s, s + len(body)),
+                        span_of(s, s + len(body)) if span_of else (s, s + len(body)),
                         linked,
                         deadline(body, plan_year),
                     )

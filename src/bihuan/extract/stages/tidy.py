@@ -45,7 +45,8 @@ def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     out = name[m.end() :] if m else name
     m = _lead_words().match(out)
     out = out[m.end() :] if m else out
-    verb = next((v for v in words("names", "lead_verbs") if out.startswith(v)), None)
+    verbs = words("names", "lead_verbs")
+    verb = next((v for v in verbs if out.startswith(v)), None) if out.startswith(verbs) else None
     if verb and len(out) - len(verb) >= 4:
         out = out[len(verb) :]
     for own in region:
