@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from bihuan.extract import rules
 
@@ -101,6 +101,7 @@ def _lead_one() -> re.Pattern[str]:
     return re.compile(rf"{_PERIOD_PREFIX.pattern.replace('^', '')}|{words}")
 
 
+@lru_cache(maxsize=8192)  # pure, and the same words come back often: read once
 def clean_lead(text: str) -> str:
     """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 … A verb
     that leaves only another verb is the name's own (完成投资 stays: 投资 alone names nothing)."""
@@ -123,6 +124,7 @@ def without_notes(name: str) -> str:
     return _NOTE.sub("", name) if "（" in name or "(" in name else name
 
 
+@lru_cache(maxsize=8192)
 def is_filler(text: str) -> bool:
     """Nothing but time words, prefixes and adverbs (五年, 1992年, 年均实际): not a name."""
     if not text or _AFTER_ACT.match(text):
@@ -141,6 +143,7 @@ def is_filler(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def clean_tail(text: str) -> tuple[str, bool]:
     """Drop verbs and qualifiers between a name and its number; True if a verb was dropped."""
     tail, verbs = _tail_re()

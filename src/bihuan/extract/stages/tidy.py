@@ -7,7 +7,7 @@ numbering and the words before the noun belong to the sentence, not to the name.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from bihuan.extract import rules
 from bihuan.extract.stages.periods import words
@@ -36,6 +36,7 @@ def region_names(region: str | None) -> tuple[str, ...]:
     return tuple(n for n in dict.fromkeys((region, short)) if len(n) >= 2)
 
 
+@lru_cache(maxsize=16384)  # pure, and the same names come back often: tidied once
 def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     """The name without the numbering, the time or hedge words and the region's own name
     before it (西藏生产总值 → 生产总值 in 西藏自治区's report); a name that is only such words
