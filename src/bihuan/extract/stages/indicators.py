@@ -21,6 +21,7 @@ _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长幅度|上涨幅度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))"
     r"(?:要|为|在|是|预定|预期)*$"
 )
+_SEPARATED = re.compile(r"[，,；;。：:、]|[和及与]$")
 _NUMERAL = re.compile(r"[0-9零〇一二三四五六七八九十两百千万亿半几数多番倍%‰]")
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
@@ -390,7 +391,7 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
                 continue
             if (
                 between
-                and not re.search(r"[，,；;。：:、]|[和及与]$", between)
+                and not _SEPARATED.search(between)
                 and not between.startswith("，")
             ):
                 out[i] = True

@@ -14,6 +14,9 @@ _ACHIEVE = ("实现", "完成", "实现了", "完成了")
 _VERB_CHAIN = 8  # longer than this, a text is never a chain of verbs alone (加快推进实施)
 _RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
+_OBJECT_END = re.compile(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])")
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+_CLAUSE_SEP = re.compile(r"[，,；;：:]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
     r"|^提前[一二两三四五\d]{1,2}年"  # 提前两年实现…: ahead of time, a time word
@@ -188,7 +191,7 @@ def name_after(sentence: str, end: int, people: bool = False) -> str:
     counts people) what they did is part of the name: 600万下岗职工[实现了再就业]."""
     lists = _lists()
     seg = sentence[end:]
-    m = re.search(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])", seg)
+    m = _OBJECT_END.search(seg)
     if m:
         seg = seg[: m.start()]
     if people:
@@ -260,7 +263,7 @@ def invest_name(sentence: str, end: int, verb_text: str) -> str | None:
     if verb is None:
         return None
     seg = sentence[end:]
-    m = re.search(r"[，,；;：:。！？!?]", seg)
+    m = _CLAUSE_END.search(seg)
     seg = seg[: m.start()] if m else seg
     if not any(seg.startswith(v) for v in (*lists["action"], "用于", "打造", "建设")):
         return None
@@ -312,7 +315,7 @@ def clause_subject(sentence: str, end: int) -> str:
     its predicate (原油产量[继续增长]，达到1.42亿吨). Clauses that only insert a circumstance
     (受旱灾影响, 由于…) are passed over; a clause with a number stops the search."""
     w = rules.words()["names"]
-    clauses = re.split(r"[，,；;：:]", sentence[max(0, end - 80) : end])[:-1]
+    clauses = _CLAUSE_SEP.split(sentence[max(0, end - 80) : end])[:-1]
     for n, clause in reversed(list(enumerate(clauses))[-3:]):
         clause = clause.strip()
         if _DIGIT.search(clause) or not clause:
@@ -337,7 +340,7 @@ def share_after(sentence: str, at: int) -> str:
     """50%的[县（市、区）][基本普及九年义务教育] → 基本普及九年义务教育的县（市、区）: the noun a
     percentage is of, with what it did (from the first word that ends an object) before it."""
     seg = sentence[at:]
-    m = re.search(r"[，,；;：:。！？!?]", seg)
+    m = _CLAUSE_END.search(seg)
     seg = seg[: m.start()] if m else seg
     cut = min((k for w in (*_lists()["stops"], *_lists()["action"]) if (k := seg.find(w, 1)) > 0), default=-1)
     if cut < 0:

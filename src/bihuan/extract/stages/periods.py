@@ -13,6 +13,9 @@ from bihuan.extract.stages.fact import Fact
 from bihuan.extract.types import Check, Role
 
 YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
+_A_YEAR = re.compile(r"(\d{4})年")
+_YEAR_WORD = re.compile(r"\d{4}年|一年|去年")
+_CLAUSE_END = re.compile(r"[；;。]")
 _BY_YEAR = re.compile(r"到(\d{4})年")
 # These open with a digit (the character before it checked behind it), so the regex engine skips
 # to the next digit at C speed instead of trying every position.
@@ -105,16 +108,16 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         elif role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0 or past):
             scope.period = past[0][1] if past else scope.term
             # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
-            scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
+            scope.term_section = heading_level > 0 and not _YEAR_WORD.search(head)
         if heading_level == 1 or role != "review":
             scope.review_span = scope.period if scope.term_section else None
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = YEAR_AT.match(para.text)
-    lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
+    lead_years = [int(y) for y in _A_YEAR.findall(para.text[:30]) if int(y) < p]
     if role == "review":
         past = [m for m in _plan_marks(scope, head) if m[2] == "actual"]
-        first_year = re.search(r"\d{4}年", head)
+        first_year = _A_YEAR.search(head)
         if past and "-" in past[0][1] and (first_year is None or first_year.start() > past[0][0]):
             scope.period = past[0][1]
         elif _term_at(para.text, 12) >= 0:
@@ -157,7 +160,7 @@ def enter_sentence(scope: Scope, text: str) -> None:
         if has_words("periods", "next_five").search(lead) or _PLAN_TERM.search(lead):
             scope.period, scope.kind = scope.next_five, "target"
             return
-        years = [int(y) for y in re.findall(r"(\d{4})年", lead)]
+        years = [int(y) for y in _A_YEAR.findall(lead)]
         if years:
             if max(years) >= p:
                 scope.period, scope.kind = str(max(years)), "target"
@@ -361,7 +364,7 @@ def _span_years(word: str) -> int | None:
 
 def _last_base(before: str) -> int | None:
     """The base year of a comparison (比1987年, 较2015年) in the clause before a growth."""
-    clause = re.split(r"[；;。]", before)[-1]
+    clause = _CLAUSE_END.split(before)[-1]
     found = [int(y) for y in _BASE_YEAR.findall(clause)]
     return found[-1] if found else None
 
