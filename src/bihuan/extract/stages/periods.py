@@ -152,7 +152,7 @@ def enter_sentence(scope: Scope, text: str) -> None:
         if cmp_:
             y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
             scope.compare = (y1, y0) if y1 < p else None
-        elif YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text):
+        elif scope.compare is not None and (YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text)):
             scope.compare = None
     cue = _target_cue().search(head)
     if cue:
@@ -281,7 +281,8 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     for m in _YEAR_IN.finditer(before):
         if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
             marks.append((m.start(), m.group(1)))
-    for m in _REACHED_BY.finditer(before):  # 由2005年的3984亿元增加到2010年的9150亿元
+    reached = _REACHED_BY.finditer(before) if "到" in before or "至" in before else ()
+    for m in reached:  # 由2005年的3984亿元增加到2010年的9150亿元
         if int(m.group(1)) < scope.plan_year:
             marks.append((m.start(), m.group(1)))
     yoy = _last(has_words("periods", "vs_last_year"), before) if growth else -1
