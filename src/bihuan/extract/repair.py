@@ -101,7 +101,9 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     pos = start
     cuts = (
-        [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)] if raw.find("版", start, end) >= 0 else []
+        [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)]
+        if raw.find("版", start, end) >= 0
+        else []
     )
     for m in _SPACE_RUN.finditer(raw, start, end):
         a, b = m.start(), m.end()

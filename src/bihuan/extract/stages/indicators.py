@@ -389,11 +389,7 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
             between = text[q.end : qs[i + 1].start]
             if not between and _paired(q.unit, qs[i + 1].unit):
                 continue
-            if (
-                between
-                and not _SEPARATED.search(between)
-                and not between.startswith("，")
-            ):
+            if between and not _SEPARATED.search(between) and not between.startswith("，"):
                 out[i] = True
     return out
 

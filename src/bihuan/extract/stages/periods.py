@@ -152,7 +152,9 @@ def enter_sentence(scope: Scope, text: str) -> None:
         if cmp_:
             y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
             scope.compare = (y1, y0) if y1 < p else None
-        elif scope.compare is not None and (YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text)):
+        elif scope.compare is not None and (
+            YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text)
+        ):
             scope.compare = None
     cue = _target_cue().search(head)
     if cue:
