@@ -207,7 +207,7 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             mask = _masked(sentence)
         if mask[s] or _glued(sentence, s, e):
             continue
-        scale, num2, more, more0, more2, more3 = m.group("scale", "num2", "more", "more0", "more2", "more3")
+        scale, more, more0, more2, more3 = m.group("scale", "more", "more0", "more2", "more3")
         chinese = not num[0].isdigit()
         pre_pct = bool(pre)
         kind: QKind
@@ -226,15 +226,19 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             kind, unit = "amount", bare or never
         else:
             continue
-        value = read_number(num)
+        value = read_number(m.group("num"))
         if value is None:
             continue
-        if chinese and kind == "amount" and _rhetorical(num, value, unit_word, scale):
+        if (
+            chinese
+            and kind == "amount"
+            and _rhetorical(m.group("num"), value, m.group("unit"), m.group("scale"))
+        ):
             continue
         rng = None
         qual: str | None = None
-        if num2:
-            hi = read_number(num2)
+        if m.group("num2"):
+            hi = read_number(m.group("num2"))
             if hi is None or hi <= value:
                 continue
             rng, qual = (value, hi), "range"

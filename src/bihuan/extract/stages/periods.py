@@ -15,7 +15,6 @@ from bihuan.extract.types import Check, Role
 YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
 _A_YEAR = re.compile(r"(\d{4})年")
 _YEAR_WORD = re.compile(r"\d{4}年|一年|去年")
-_CLAUSE_END = re.compile(r"[；;。]")
 _BY_YEAR = re.compile(r"到(\d{4})年")
 # These open with a digit (the character before it checked behind it), so the regex engine skips
 # to the next digit at C speed instead of trying every position.
@@ -367,7 +366,7 @@ def _span_years(word: str) -> int | None:
 
 def _last_base(before: str) -> int | None:
     """The base year of a comparison (比1987年, 较2015年) in the clause before a growth."""
-    clause = _CLAUSE_END.split(before)[-1]
+    clause = re.split(r"[；;。]", before)[-1]
     found = [int(y) for y in _BASE_YEAR.findall(clause)]
     return found[-1] if found else None
 
