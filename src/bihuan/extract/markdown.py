@@ -116,22 +116,28 @@ def _split_bold_heads(rest: str, body: int) -> tuple[str, list[int]]:
     return "".join(chunks), starts
 
 
+def _sub(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str, text: str, needs: str) -> str:
+    """`pattern.sub`, skipped when none of the characters every match needs stands in the text:
+    each pass over a whole report costs as much as the check."""
+    return pattern.sub(repl, text) if any(c in text for c in needs) else text
+
+
 def unmark(text: str) -> tuple[str, FrontMatter]:
     """The text with front matter and Markdown marks blanked out (same length), and the front matter."""
     meta, body = front_matter(text)
     head = _spaces(text[:body])
     rest = text[body:]
-    hashes = [body + m.end() for m in _HASH_HEAD.finditer(rest)]
-    rest, bold = _split_bold_heads(rest, body)
+    hashes = [body + m.end() for m in _HASH_HEAD.finditer(rest)] if "#" in rest else []
+    rest, bold = _split_bold_heads(rest, body) if "**" in rest else (rest, [])
     meta = FrontMatter(meta.title, meta.date, meta.source, tuple(sorted(hashes + bold)))
-    rest = _HTML_COMMENT.sub(_blank, rest)
-    rest = _BREAK_TAG.sub(_blank, rest)
-    rest = _RULE.sub(_blank, rest)
-    rest = _TRAILING_HASHES.sub(_blank, rest)
-    rest = _LINE_MARK.sub(_blank, rest)
-    rest = _LINK.sub(_keep_group(1), rest)
-    rest = _STRONG.sub(_keep_group(2), rest)
-    rest = _EMPH.sub(_keep_group(1), rest)
-    rest = _ESCAPE.sub(" ", rest)
-    rest = _CODE_TICKS.sub(_blank, rest)
+    rest = _sub(_HTML_COMMENT, _blank, rest, "<")
+    rest = _sub(_BREAK_TAG, _blank, rest, "<")
+    rest = _sub(_RULE, _blank, rest, "*-_")
+    rest = _sub(_TRAILING_HASHES, _blank, rest, "#")
+    rest = _sub(_LINE_MARK, _blank, rest, "#>-+*")
+    rest = _sub(_LINK, _keep_group(1), rest, "]")
+    rest = _sub(_STRONG, _keep_group(2), rest, "*_")
+    rest = _sub(_EMPH, _keep_group(1), rest, "*")
+    rest = _sub(_ESCAPE, " ", rest, "\\")
+    rest = _sub(_CODE_TICKS, _blank, rest, "`")
     return head + rest, meta

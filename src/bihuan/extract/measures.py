@@ -187,7 +187,7 @@ def _region_prefixes() -> tuple[str, ...]:
 
 def _strip_front(name: str, prefixes: tuple[str, ...]) -> str:
     changed = True
-    while changed:
+    while changed and name.startswith(prefixes):  # no prefix at all: nothing to try
         changed = False
         for p in prefixes:
             if name.startswith(p) and len(name) > len(p):
@@ -202,7 +202,7 @@ def _strip_back(name: str, d: Dictionary) -> str:
         if cut is not None and cut.start() > 0:
             name = name[: cut.start()]
     changed = True
-    while changed:
+    while changed and name.endswith(d.tail):
         changed = False
         for t in d.tail:
             if name.endswith(t) and len(name) > len(t):

@@ -118,21 +118,37 @@ def _stop_phrases() -> re.Pattern[str]:
     return re.compile("|".join('[“”"]?'.join(re.escape(c) for c in p) for p in phrases))
 
 
+_OPENING = "“《「『"
+_QUOTE_MARK = re.compile("[“《「『”》」』]")
+
+
 def _masked(sentence: str) -> list[bool]:
     """True at positions inside quotes or book-title marks (slogans and names) and inside fixed
     political phrases (八项规定): there numerals are not quantities."""
     mask = [False] * len(sentence)
+    # Only the quote marks change the depth: a run opened at depth 0 is masked up to the mark
+    # that closes it (a closing mark is not masked, an opening one is).
+    depth = opened = 0
+    inner: list[int] = []  # closing marks inside an outer pair
+    quoted = "“" in sentence or "《" in sentence or "「" in sentence or "『" in sentence
+    for q in _QUOTE_MARK.finditer(sentence) if quoted else ():
+        i = q.start()
+        if sentence[i] in _OPENING:
+            if not depth:
+                opened = i
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth:
+                inner.append(i)
+            else:
+                mask[opened:i] = [True] * (i - opened)
+    if depth:
+        mask[opened:] = [True] * (len(sentence) - opened)
+    for i in inner:
+        mask[i] = False
     for m in _stop_phrases().finditer(sentence):
         mask[m.start() : m.end()] = [True] * (m.end() - m.start())
-    depth = 0
-    for i, c in enumerate(sentence):
-        if c in "“《「『":
-            depth += 1
-        elif c in "”》」』" and depth:
-            depth -= 1
-            continue
-        if depth:
-            mask[i] = True
     return mask
 
 
@@ -154,26 +170,38 @@ def _qual_before() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
+@cache
+def _qual_after_by_first() -> dict[str, tuple[tuple[str, str], ...]]:
+    """`_qual_after` by first character, in its order: only these can open a tail."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for pair in _qual_after():
+        out[pair[0][0]] = (*out.get(pair[0][0], ()), pair)
+    return out
+
+
+@cache
+def _qual_before_by_last() -> dict[str, tuple[tuple[str, str], ...]]:
+    """`_qual_before` by last character, in its order: only these can end a head."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for pair in _qual_before():
+        out[pair[0][-1]] = (*out.get(pair[0][-1], ()), pair)
+    return out
+
+
 def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
     """Every quantity in one sentence, in order. Ordinals, years, slogans in quotes and numbers
     glued to Latin letters (5G, PM2.5) are not quantities."""
     mask: list[bool] | None = None
     found: list[Quantity] = []
     for m in _pattern().finditer(sentence):
+        # The groups fetched in one call: most matches are numerals with no unit, dropped here.
+        num, never, unit_word, bare, pct, pre, permille, points, times, pct1 = m.group(
+            "num", "never", "unit", "bare", "pct", "pre", "permille", "points", "times", "pct1"
+        )
         if (
-            not m.group("num")
-            or (m.group("never") and not _age(sentence, m))
-            or not (
-                m.group("unit")
-                or m.group("bare")
-                or m.group("never")
-                or m.group("pct")
-                or m.group("pre")
-                or m.group("permille")
-                or m.group("points")
-                or m.group("times")
-                or m.group("pct1")
-            )
+            not num
+            or (never and not _age(sentence, m))
+            or not (unit_word or bare or never or pct or pre or permille or points or times or pct1)
         ):
             continue
         s, e = m.start(), m.end()
@@ -185,22 +213,23 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             s -= 1
         if mask[s] or (sign > 0 and _glued(sentence, s, e)):
             continue
-        chinese = not m.group("num")[0].isdigit()
-        pre_pct = bool(m.group("pre"))
+        scale, more, more0, more2, more3 = m.group("scale", "more", "more0", "more2", "more3")
+        chinese = not num[0].isdigit()
+        pre_pct = bool(pre)
         kind: QKind
         unit = ""
-        if m.group("permille"):
+        if permille:
             kind, unit = "pct", "‰"
-        elif m.group("pct") or pre_pct or m.group("pct1"):
-            kind, unit = "pct", m.group("pct") or "%"
-        elif m.group("points"):
+        elif pct or pre_pct or pct1:
+            kind, unit = "pct", pct or "%"
+        elif points:
             kind, unit = "points", "个百分点"
-        elif m.group("times"):
+        elif times:
             kind, unit = "times", "倍"
-        elif m.group("unit"):
-            kind, unit = "amount", (m.group("scale") or "") + m.group("unit")
-        elif m.group("bare") or m.group("never"):
-            kind, unit = "amount", m.group("bare") or m.group("never")
+        elif unit_word:
+            kind, unit = "amount", (scale or "") + unit_word
+        elif bare or never:
+            kind, unit = "amount", bare or never
         else:
             continue
         value = _value(m.group("num"))
@@ -222,19 +251,19 @@ def find_quantities(sentence: str, limit: int = 10_000) -> list[Quantity]:
             if hi is None or hi <= value or not _same_scale(m):
                 continue
             rng, qual = (value, hi), "range"
-        if m.group("more") or m.group("more0") or m.group("more2") or m.group("more3"):
+        if more or more0 or more2 or more3:
             qual = "at_least"
         if unit == "元" and (jiao := _JIAO.match(sentence, e)):
             d = jiao.group(1)
             value, e = value + (int(d) if d.isdigit() else _CN_DIGITS[d]) / 10, jiao.end()
         tail = sentence[e : e + 8]
-        for word, q in _qual_after():
+        for word, q in _qual_after_by_first().get(tail[:1], ()):
             if tail.startswith(word):
                 qual, e = qual or q, e + len(word)
                 break
         if qual is None:
             head = sentence[max(0, s - 5) : s]
-            for word, q in _qual_before():
+            for word, q in _qual_before_by_last().get(head[-1:], ()):
                 if head.endswith(word):
                     qual = q
                     break

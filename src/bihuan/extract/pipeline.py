@@ -19,7 +19,7 @@ from bihuan.extract.stages.metadata import read_metadata
 from bihuan.extract.stages.periods import Scope, enter_paragraph, enter_sentence, words
 from bihuan.extract.stages.tasks import extract_tasks
 from bihuan.extract.stages.tidy import region_names, tidy_name
-from bihuan.extract.types import Check, Indicator, Plan, Role, Section, Task
+from bihuan.extract.types import Check, Indicator, Plan, Role, Section
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
@@ -50,7 +50,7 @@ def extract_text(text: str, source_format: str | None = None) -> Plan:
     targets = [
         (ind.id, f.start, f.end) for ind, f in zip(indicators, facts, strict=True) if f.kind == "target"
     ]
-    tasks = [_task_span(t, rep) for t in extract_tasks(paras, heads, targets, doc.plan_year)]
+    tasks = extract_tasks(paras, heads, targets, doc.plan_year, rep.span)
     checks = growth_consistency(indicators, year) + checks
     sections = tuple(
         Section(h.id, h.heading, h.level, rep.span(h.start, h.end), h.parent, h.role) for h in heads
@@ -181,7 +181,3 @@ def _indicator(iid: str, f: Fact, rep: Repaired, own: tuple[str, ...]) -> Indica
         section=f.section,
         measure=measure_of_name(name),
     )
-
-
-def _task_span(t: Task, rep: Repaired) -> Task:
-    return Task(t.id, t.section, t.text, rep.span(*t.span), t.indicators, t.deadline, t.lead)

@@ -101,7 +101,9 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     pos = start
     cuts = (
-        [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)] if "版" in raw[start:end] else []
+        [(m.start(), m.end()) for m in _ARTIFACT.finditer(raw, start, end)]
+        if raw.find("版", start, end) >= 0
+        else []
     )
     for m in _SPACE_RUN.finditer(raw, start, end):
         a, b = m.start(), m.end()
@@ -118,13 +120,15 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _is_layout(lines: list[str]) -> bool:
-    """True when lines are cut by a column or page width rather than one paragraph per line."""
+def _is_layout(lines: list[str], widths: list[float] | None = None) -> bool:
+    """True when lines are cut by a column or page width rather than one paragraph per line
+    (`widths`: the sorted widths of its lines of 4 characters or more, when already known)."""
     body = [ln for ln in lines if len(ln) >= 4]
     if len(body) < 4:
         return False
-    open_ended = sum(1 for ln in body if not _TERMINAL.search(ln) and not _HEADING_START.match(ln))
-    widths = sorted(_width(ln) for ln in body)
+    # _TERMINAL ends at the line's end and is at most 2 characters long: only those are searched.
+    open_ended = sum(1 for ln in body if not _TERMINAL.search(ln[-2:]) and not _HEADING_START.match(ln))
+    widths = widths if widths is not None else sorted(_width(ln) for ln in body)
     return open_ended / len(body) >= 0.45 and widths[len(widths) // 2] <= 45
 
 
@@ -150,8 +154,8 @@ def repair(source: str) -> Repaired:
         lines.append((clean, pieces, end, blank))
         blank = False
     texts = [t for t, _, _, _ in lines]
-    layout = _is_layout([t for t in texts if t])
     widths = sorted(_width(t) for t in texts if len(t) >= 4)
+    layout = _is_layout([t for t in texts if t], widths)
     full = (widths[len(widths) // 2] - 2.5) if widths else 0.0
 
     out_pieces: list[tuple[int, int]] = []  # (source start, source end); end == -1 marks a "\n"
@@ -184,12 +188,14 @@ def repair(source: str) -> Repaired:
 def _breaks(para: str, punct: bool, last: str, nxt: str, blank: bool, layout: bool, full: float) -> bool:
     """Whether a paragraph ends between the paragraph so far (first line `para`, last line
     `last`, `punct` if it has sentence punctuation) and the next line."""
-    if _NUMBER_END.search(last) and _NUMBER_GOES_ON.match(nxt) and not blank:
+    # The last character is checked first: a line ending in no digit, "." or "," is not scanned.
+    ends_in_number = (last[-1:].isdecimal() or last[-1:] in (".", ",")) and _NUMBER_END.search(last)
+    if ends_in_number and _NUMBER_GOES_ON.match(nxt) and not blank:
         return False
     if not layout:
         return True
     prev_full = _width(last) >= full
-    terminal = bool(_TERMINAL.search(last))
+    terminal = bool(_TERMINAL.search(last[-2:]))
     if (
         (para is last and _BLOCK.match(para))
         or _SPACED.match(nxt)

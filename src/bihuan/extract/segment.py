@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,10 +52,10 @@ def paragraphs(text: str) -> list[Para]:
     return out
 
 
-def sentences(para: Para) -> Iterator[tuple[int, str]]:
+def sentences(para: Para) -> list[tuple[int, str]]:
     """(absolute start, text) of each sentence; a sentence ends at 。！？ or ；."""
-    for m in _SENTENCE.finditer(para.text):
-        yield para.start + m.start(), m.group()
+    start = para.start
+    return [(start + m.start(), m.group()) for m in _SENTENCE.finditer(para.text)]
 
 
 def is_block(text: str) -> bool:

@@ -22,6 +22,7 @@ _RATE_NAME = re.compile(
     r"(?:(?P<up>增长速度|增长幅度|上涨幅度|增长率|增速|增幅|涨幅|增长)|(?P<down>减少幅度|下降幅度|降幅|减幅))"
     r"(?:要|为|在|是|预定|预期)*$"
 )
+_SEPARATED = re.compile(r"[，,；;。：:、]|[和及与]$")
 _NUMERAL = re.compile(r"[0-9零〇一二三四五六七八九十两百千万亿半几数多番倍%‰]")
 MAX_PER_SENTENCE = 120  # no report sentence holds more; past it the text is not prose
 _LIST_SEP = re.compile(r"^(?:、|和|及|与|，)$")
@@ -94,7 +95,11 @@ def read_sentence(scope: Scope, start: int, text: str, section: str | None) -> N
                 f"一句话中数字超过{MAX_PER_SENTENCE}个（从第{start}个字符起），其余未读取：这不像正文",
             )
         )
-    estimated_at = min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
+    estimated_at = (
+        min((text.find(w) for w in words("kind", "estimated") if w in text), default=-1)
+        if has_words("kind", "estimated").search(text)
+        else -1
+    )
     if estimated_at >= 0 and any(w in text[estimated_at:] for w in words("kind", "estimated_onward")):
         scope.estimated_section = section  # （预计数，下同）: the figures after it are estimates too
     elif scope.estimated_section is not None and scope.estimated_section == section:
@@ -439,11 +444,7 @@ def _modifiers(text: str, qs: list[Quantity]) -> list[bool]:
             between = text[q.end : qs[i + 1].start]
             if not between and _paired(q.unit, qs[i + 1].unit):
                 continue
-            if (
-                between
-                and not re.search(r"[，,；;。：:、]|[和及与]$", between)
-                and not between.startswith("，")
-            ):
+            if between and not _SEPARATED.search(between) and not between.startswith("，"):
                 out[i] = True
     return out
 

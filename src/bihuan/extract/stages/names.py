@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from bihuan.extract import rules
 from bihuan.extract.measures import measure_of_name
@@ -15,6 +15,9 @@ _ACHIEVE = ("实现", "完成", "实现了", "完成了")
 _VERB_CHAIN = 8  # longer than this, a text is never a chain of verbs alone (加快推进实施)
 _RATE_END = re.compile(r"(?:增长速度|增长幅度|上涨幅度|下降幅度|增长率|增速|增幅|涨幅|降幅)$")
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]")
+_OBJECT_END = re.compile(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])")
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+_CLAUSE_SEP = re.compile(r"[，,；;：:]")
 _PERIOD_PREFIX = re.compile(
     r"^(?:到|至|截至)?(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:前)?[，,]?|^到年[底末]"
     r"|^提前[一二两三四五\d]{1,2}年"  # 提前两年实现…: ahead of time, a time word
@@ -105,6 +108,7 @@ def _lead_one() -> re.Pattern[str]:
     return re.compile(rf"{_PERIOD_PREFIX.pattern.replace('^', '')}|{words}")
 
 
+@lru_cache(maxsize=8192)  # pure, and the same words come back often: read once
 def clean_lead(text: str) -> str:
     """Drop what stands before a measure's name: region prefixes, time words, 力争, 预计 … A verb
     that leaves only another verb is the name's own (完成投资 stays: 投资 alone names nothing)."""
@@ -127,6 +131,7 @@ def without_notes(name: str) -> str:
     return _NOTE.sub("", name) if "（" in name or "(" in name else name
 
 
+@lru_cache(maxsize=8192)
 def is_filler(text: str) -> bool:
     """Nothing but time words, prefixes and adverbs (五年, 1992年, 年均实际): not a name."""
     if not text or _AFTER_ACT.match(text):
@@ -137,13 +142,15 @@ def is_filler(text: str) -> bool:
         if m and m.end():
             rest = rest[m.end() :]
             continue
-        word = next((w for w in _lists()["filler"] if rest.startswith(w)), None)
+        fillers = _lists()["filler"]
+        word = next((w for w in fillers if rest.startswith(w)), None) if rest.startswith(fillers) else None
         if word is None:
             return False
         rest = rest[len(word) :]
     return True
 
 
+@lru_cache(maxsize=8192)
 def clean_tail(text: str) -> tuple[str, bool]:
     """Drop verbs and qualifiers between a name and its number; True if a verb was dropped."""
     tail, verbs = _tail_re()
@@ -199,7 +206,7 @@ def name_after(sentence: str, end: int, people: bool = False) -> str:
     counts people) what they did is part of the name: 600万下岗职工[实现了再就业]."""
     lists = _lists()
     seg = sentence[end:]
-    m = re.search(r"[，,；;：:。！？!?、]|[和及与](?=[\d一二三四五六七八九十两])", seg)
+    m = _OBJECT_END.search(seg)
     if m:
         seg = seg[: m.start()]
     if people:
@@ -273,7 +280,7 @@ def invest_name(sentence: str, end: int, verb_text: str) -> str | None:
     if verb is None:
         return None
     seg = sentence[end:]
-    m = re.search(r"[，,；;：:。！？!?]", seg)
+    m = _CLAUSE_END.search(seg)
     seg = seg[: m.start()] if m else seg
     if not any(seg.startswith(v) for v in (*lists["action"], "用于", "打造", "建设")):
         return None
@@ -325,7 +332,7 @@ def clause_subject(sentence: str, end: int) -> str:
     its predicate (原油产量[继续增长]，达到1.42亿吨). Clauses that only insert a circumstance
     (受旱灾影响, 由于…) are passed over; a clause with a number stops the search."""
     w = rules.words()["names"]
-    clauses = re.split(r"[，,；;：:]", sentence[max(0, end - 80) : end])[:-1]
+    clauses = _CLAUSE_SEP.split(sentence[max(0, end - 80) : end])[:-1]
     for n, clause in reversed(list(enumerate(clauses))[-3:]):
         clause = clause.strip()
         if _DIGIT.search(clause) or not clause:
@@ -350,7 +357,7 @@ def share_after(sentence: str, at: int) -> str:
     """50%的[县（市、区）][基本普及九年义务教育] → 基本普及九年义务教育的县（市、区）: the noun a
     percentage is of, with what it did (from the first word that ends an object) before it."""
     seg = sentence[at:]
-    m = re.search(r"[，,；;：:。！？!?]", seg)
+    m = _CLAUSE_END.search(seg)
     seg = seg[: m.start()] if m else seg
     cut = min((k for w in (*_lists()["stops"], *_lists()["action"]) if (k := seg.find(w, 1)) > 0), default=-1)
     if cut < 0:

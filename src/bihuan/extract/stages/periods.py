@@ -13,9 +13,13 @@ from bihuan.extract.stages.fact import Fact
 from bihuan.extract.types import Check, Role
 
 YEAR_AT = re.compile(r"^(?:到|至|在)?(\d{4})年")
+_A_YEAR = re.compile(r"(\d{4})年")
+_YEAR_WORD = re.compile(r"\d{4}年|一年|去年")
 _BY_YEAR = re.compile(r"到(\d{4})年")
-_YEAR_IN = re.compile(r"(?<![\d到至比较])(\d{4})年(?!以来|来|起|以后|后|前|以前|之前)")
-_COMPARE = re.compile(r"(\d{4})年(?:同|与|比|较)(\d{4})年(?:相比)?")
+# These open with a digit (the character before it checked behind it), so the regex engine skips
+# to the next digit at C speed instead of trying every position.
+_YEAR_IN = re.compile(r"(\d(?<![\d到至比较]\d)\d{3})年(?!以来|来|起|以后|后|前|以前|之前)")
+_COMPARE = re.compile(r"(\d\d{3})年(?:同|与|比|较)(\d{4})年(?:相比)?")
 _WINDOW = 160  # how far back time words are looked for; keeps long sentences linear
 _BASE_YEAR = re.compile(
     r"(?:比|较|与|同|由|从)(\d{4})年(?:的|相比|同期)?(?=增长|提高|增加|上升|下降|减少|降低|翻|，|,|$)"
@@ -107,16 +111,16 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         elif role == "review" and ("五年" in head or _term_at(para.text, len(head)) >= 0 or past):
             scope.period = past[0][1] if past else scope.term
             # 一、过去五年和2022年工作回顾 reviews a year too: there paragraphs set the period.
-            scope.term_section = heading_level > 0 and not re.search(r"\d{4}年|一年|去年", head)
+            scope.term_section = heading_level > 0 and not _YEAR_WORD.search(head)
         if heading_level == 1 or role != "review":
             scope.review_span = scope.period if scope.term_section else None
     if heading_level == 2 and role != "review":
         scope.period = str(p)
     year = YEAR_AT.match(para.text)
-    lead_years = [int(y) for y in re.findall(r"(\d{4})年", para.text[:30]) if int(y) < p]
+    lead_years = [int(y) for y in _A_YEAR.findall(para.text[:30]) if int(y) < p]
     if role == "review":
         past = [m for m in _plan_marks(scope, head) if m[2] == "actual"]
-        first_year = re.search(r"\d{4}年", head)
+        first_year = _A_YEAR.search(head)
         if past and "-" in past[0][1] and (first_year is None or first_year.start() > past[0][0]):
             scope.period = past[0][1]
         elif _term_at(para.text, 12) >= 0:
@@ -125,7 +129,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
             scope.period = scope.term
         elif lead_years:
             scope.period = str(max(lead_years))
-        elif any(para.text.startswith(w) for w in words("periods", "last_year")):
+        elif para.text.startswith(words("periods", "last_year")):
             scope.period = str(p - 1)
         return
     named = [m for m in _plan_marks(scope, head) if m[2] == "target"]
@@ -135,7 +139,7 @@ def enter_paragraph(scope: Scope, para: Para, role: Role, heading_level: int, ne
         scope.period, scope.kind = named[0][1], "target"
     elif year and int(year.group(1)) >= p:
         scope.period, scope.kind = year.group(1), "target"
-    elif year or any(para.text.startswith(w) for w in ("去年", "过去一年", "上年")):
+    elif year or para.text.startswith(("去年", "过去一年", "上年")):
         scope.period, scope.kind = (year.group(1) if year else str(p - 1)), "actual"
     elif heading_level:
         scope.kind = "target"
@@ -151,7 +155,9 @@ def enter_sentence(scope: Scope, text: str) -> None:
         if cmp_:
             y1, y0 = sorted((int(cmp_.group(1)), int(cmp_.group(2))), reverse=True)
             scope.compare = (y1, y0) if y1 < p else None
-        elif YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text):
+        elif scope.compare is not None and (
+            YEAR_AT.match(text) or _term_at(text, 6) >= 0 or _YEARS_SPAN.match(text)
+        ):
             scope.compare = None
     cue = _target_cue().search(head)
     if cue:
@@ -159,7 +165,7 @@ def enter_sentence(scope: Scope, text: str) -> None:
         if has_words("periods", "next_five").search(lead) or _PLAN_TERM.search(lead):
             scope.period, scope.kind = scope.next_five, "target"
             return
-        years = [int(y) for y in re.findall(r"(\d{4})年", lead)]
+        years = [int(y) for y in _A_YEAR.findall(lead)]
         if years:
             if max(years) >= p:
                 scope.period, scope.kind = str(max(years)), "target"
@@ -176,7 +182,7 @@ def enter_sentence(scope: Scope, text: str) -> None:
         opened = YEAR_AT.match(text)
         if opened and int(opened.group(1)) < p:
             scope.period, scope.kind = opened.group(1), "actual"
-        elif any(text.startswith(w) for w in words("periods", "last_year")):
+        elif text.startswith(words("periods", "last_year")):
             scope.period, scope.kind = str(p - 1), "actual"
 
 
@@ -258,7 +264,7 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
             marks.append((at, span))
             if "-" in span:
                 term_at = max(term_at, at)
-    for m in _YEARS_SPAN.finditer(before):
+    for m in _YEARS_SPAN.finditer(before) if "年" in before else ():
         n = _span_years(m.group(1) or m.group(2))
         if n:
             marks.append(
@@ -280,13 +286,14 @@ def _review_period(scope: Scope, text: str, before: str, pos: int, growth: bool)
     for m in _YEAR_IN.finditer(before):
         if int(m.group(1)) < scope.plan_year and (not cmp_ or m.start() >= cmp_.end()):
             marks.append((m.start(), m.group(1)))
-    for m in _REACHED_BY.finditer(before):  # 由2005年的3984亿元增加到2010年的9150亿元
+    reached = _REACHED_BY.finditer(before) if "到" in before or "至" in before else ()
+    for m in reached:  # 由2005年的3984亿元增加到2010年的9150亿元
         if int(m.group(1)) < scope.plan_year:
             marks.append((m.start(), m.group(1)))
     yoy = _last(has_words("periods", "vs_last_year"), before) if growth else -1
     if yoy >= 0:
         marks.append((yoy, str(scope.plan_year - 1)))
-    if offset == 0 and any(text.startswith(w) for w in words("periods", "last_year")):
+    if offset == 0 and text.startswith(words("periods", "last_year")):
         if scope.period != scope.term or scope.term_section:
             marks.append((0, str(scope.plan_year - 1)))
     if not marks and scope.carry:
@@ -327,7 +334,9 @@ def plan_span(m: re.Match[str]) -> tuple[int, int]:
 def _plan_marks(scope: Scope, text: str) -> list[tuple[int, str, str]]:
     """(where, period, kind) for each five-year plan named in `text`: its span, or its last year
     for …末, as a target when it has not begun, as a result when it is over."""
-    out = []
+    out: list[tuple[int, str, str]] = []
+    if "五" not in text:  # every plan's name has it
+        return out
     p = scope.plan_year
     for m in _FIVE_YEAR_PLAN.finditer(text):
         start, end = plan_span(m)

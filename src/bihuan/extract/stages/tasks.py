@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 
 from bihuan.extract.numbers import cn_to_number
 from bihuan.extract.segment import Heading, Para, sentences
@@ -21,15 +22,16 @@ def deadline(text: str, plan_year: int | None) -> str | None:
     """The date a task is due: the end of the plan year unless the text says 6月底前, 三季度末 …"""
     if plan_year is None:
         return None
-    m = _DAY.search(text)
+    # The patterns open with no fixed character, so they run only where their word stands.
+    m = _DAY.search(text) if "月" in text else None
     if m:
         mo, da = _n(m.group(1)), _n(m.group(2))
         if 1 <= mo <= 12 and 1 <= da <= calendar.monthrange(plan_year, mo)[1]:
             return f"{plan_year:04d}-{mo:02d}-{da:02d}"
-    m = _MONTH_END.search(text)
+    m = _MONTH_END.search(text) if "月" in text else None
     if m and 1 <= _n(m.group(1)) <= 12:
         return _month_end(plan_year, _n(m.group(1)))
-    m = _QUARTER.search(text)
+    m = _QUARTER.search(text) if "季度" in text else None
     if m:
         return _month_end(plan_year, 3 * _n(m.group(1)))
     for word, month in _HALF.items():
@@ -60,9 +62,14 @@ def work_areas(heads: list[Heading]) -> list[Heading]:
 
 
 def extract_tasks(
-    paras: list[Para], heads: list[Heading], targets: list[tuple[str, int, int]], plan_year: int | None
+    paras: list[Para],
+    heads: list[Heading],
+    targets: list[tuple[str, int, int]],
+    plan_year: int | None,
+    span_of: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> list[Task]:
-    """Tasks with spans in the repaired text; `targets` are (id, start, end) of target facts."""
+    """Tasks with spans in the repaired text, or the spans `span_of` maps them to (each task
+    made once); `targets` are (id, start, end) of target facts."""
     targets = sorted(targets, key=lambda t: t[1])
     starts = [t[1] for t in targets]
     out: list[Task] = []
@@ -75,7 +82,7 @@ def extract_tasks(
                 body = text.strip().rstrip("。；;！!")
                 e = s + len(text.rstrip())
                 lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-                linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e)
+                linked = tuple(tid for tid, _, b in targets[lo:hi] if b <= e) if lo < hi else ()
                 if len(body) < _MIN_CHARS and not linked:
                     continue
                 out.append(
@@ -83,7 +90,7 @@ def extract_tasks(
                         f"t{len(out) + 1}",
                         area.id,
                         body,
-                        (s, s + len(body)),
+                        span_of(s, s + len(body)) if span_of else (s, s + len(body)),
                         linked,
                         deadline(body, plan_year),
                     )

@@ -7,7 +7,7 @@ numbering and the words before the noun belong to the sentence, not to the name.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from bihuan.extract import rules
 from bihuan.extract.stages.periods import words
@@ -36,13 +36,18 @@ def region_names(region: str | None) -> tuple[str, ...]:
     return tuple(n for n in dict.fromkeys((region, short)) if len(n) >= 2)
 
 
+@lru_cache(maxsize=16384)  # pure, and the same names come back often: tidied once
 def tidy_name(name: str, region: tuple[str, ...] = ()) -> str:
     """The name without the numbering, the time or hedge words and the region's own name
     before it (西藏生产总值 → 生产总值 in 西藏自治区's report); a name that is only such words
     stays as it was."""
-    out = _NUMBERING.sub("", name)
-    out = _lead_words().sub("", out)
-    verb = next((v for v in words("names", "lead_verbs") if out.startswith(v)), None)
+    # Both patterns are anchored at the start: a match there, not a scan of every position.
+    m = _NUMBERING.match(name)
+    out = name[m.end() :] if m else name
+    m = _lead_words().match(out)
+    out = out[m.end() :] if m else out
+    verbs = words("names", "lead_verbs")
+    verb = next((v for v in verbs if out.startswith(v)), None) if out.startswith(verbs) else None
     if verb and len(out) - len(verb) >= 4:
         out = out[len(verb) :]
     for own in region:
