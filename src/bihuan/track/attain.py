@@ -118,14 +118,47 @@ def attain_indicators(
     for a in actuals:
         if a.kind == "actual":
             by_period.setdefault(a.period, []).append((a, bare_name(a.name)))
-    return [_one(t, by_period.get(t.period, []), s) for t in targets]
+    indexed = {period: _Actuals(items) for period, items in by_period.items()}
+    none = _Actuals([])
+    return [_one(t, indexed.get(t.period, none), s) for t in targets]
 
 
-def _one(target: Indicator, actuals: list[tuple[Indicator, str]], s: AttainSettings) -> Attainment:
+class _Actuals:
+    """The actuals of one period, indexed so that a target is held only against those that can
+    match it: the same measure id or series, the same bare name, or a name sharing two characters
+    in a row with it (one name within the other shares all of the shorter's)."""
+
+    def __init__(self, items: list[tuple[Indicator, str]]) -> None:
+        self.items = items
+        self.by_measure: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.by_pair: dict[str, list[int]] = {}
+        for n, (a, bare) in enumerate(items):
+            if a.measure:
+                self.by_measure.setdefault(a.measure, []).append(n)
+            self.by_name.setdefault(bare, []).append(n)
+            for pair in {bare[k : k + 2] for k in range(len(bare) - 1)}:
+                self.by_pair.setdefault(pair, []).append(n)
+
+    def candidates(self, target: Indicator, bare: str, s: AttainSettings) -> list[int]:
+        if s.min_contained < 2:
+            return list(range(len(self.items)))
+        found = set(self.by_name.get(bare, ()))
+        for k in range(len(bare) - 1):
+            found.update(self.by_pair.get(bare[k : k + 2], ()))
+        if target.measure:
+            for m, ns in self.by_measure.items():
+                if m == target.measure or s.one_series(target.measure, m):
+                    found.update(ns)
+        return sorted(found)
+
+
+def _one(target: Indicator, indexed: _Actuals, s: AttainSettings) -> Attainment:
     best: tuple[tuple[int, bool, int, int], Indicator, tuple[Verdict, ...]] | None = None
     growth, value = target.growth_pct is not None, target.value is not None
     bare = bare_name(target.name)
-    for n, (a, a_bare) in enumerate(actuals):
+    for n in indexed.candidates(target, bare, s):
+        a, a_bare = indexed.items[n]
         if not ((growth and a.growth_pct is not None) or (value and a.value is not None)):
             continue  # nothing to compare: cheaper to know than the names
         rank = _rank(target, a, bare, a_bare, s)
