@@ -21,7 +21,8 @@ MARGIN = 1.5
 WEAK = 1.0  # a task whose best unit scores less than this says only generic words
 HEAD_SHARE = 0.3  # then the heading's words count this share of the task's own
 EVIDENCE_WEIGHT = 4.0
-CLAUSE_DECAY = 0.5  # a clerk reads the first clause as the task: later clauses count less  # a confirmed task as similar as 1.0 counts like this many specific words
+CLAUSE_DECAY = 0.5
+REST_SHARE = 1.0  # a clerk reads the first clause as the task: later clauses count less  # a confirmed task as similar as 1.0 counts like this many specific words
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,8 @@ class Matcher:
                         similar[k] = (nb.similarity, nb)
         weak = 0 < max(own) < WEAK
         if weak:
-            # only generic words of its own: the heading's words count too, at a lower weight
-            own = [o + HEAD_SHARE * h if o > 0 or h > 0 else 0.0 for o, h in zip(own, head, strict=True)]
+            # only generic words of its own: among the units they point to, the heading's words count
+            own = [o + HEAD_SHARE * h if o > 0 else 0.0 for o, h in zip(own, head, strict=True)]
             hits = [a + [w for w in b if w not in a] for a, b in zip(hits, head_hits, strict=True)]
         if max(own) > 0:
             return self._ranked(own, head, hits, similar, weak)
