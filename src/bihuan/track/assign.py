@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.ledger.models import Assignment, TaskRow
+from bihuan.track.assign_learn import ledger_model
 from bihuan.track.assign_match import Matcher, Suggestion
 from bihuan.track.directory import DirectoryUnit, ensure_directory, find_unit
 from bihuan.track.errors import TrackError
@@ -101,7 +102,7 @@ class TaskSuggestion:
 def suggest_plan(session: Session, document_id: int, user: str) -> list[TaskSuggestion]:
     """A suggestion for every task of the plan's newest revision, beside its current assignment."""
     units = ensure_directory(session, user)
-    matcher = Matcher(units)
+    matcher = Matcher(units, ledger_model(session, units))
     rev = queries.latest_revision(session, document_id)
     if rev is None:
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
