@@ -52,11 +52,15 @@ def test_suggest_json_gives_confidence_and_reasons_for_every_task(db: str) -> No
     for r in rows:
         assert r["lead"] and r["confidence"] in {"high", "medium", "low"} and r["reason"]
     fields = next(r for r in rows if "高标准农田" in r["text"])
-    assert fields["lead"] == "农业农村局" and fields["confidence"] == "high" and "高标准农田" in fields["words"]
+    assert (
+        fields["lead"] == "农业农村局" and fields["confidence"] == "high" and "高标准农田" in fields["words"]
+    )
 
 
 def test_learned_table_decides_and_is_named(db: str, tmp_path: Path) -> None:
-    before = {r["number"]: r for r in json.loads(ok("assign", "suggest", "--json", "--db", db))["suggestions"]}
+    before = {
+        r["number"]: r for r in json.loads(ok("assign", "suggest", "--json", "--db", db))["suggestions"]
+    }
     bonds = next(n for n, r in before.items() if "专项债券" in r["text"])
     assert before[bonds]["lead"] == "发展和改革局"
     book = _table(
@@ -70,7 +74,10 @@ def test_learned_table_decides_and_is_named(db: str, tmp_path: Path) -> None:
     out = ok("assign", "learn", str(book), "--db", db)
     assert out.splitlines()[0] == "已学习任务分解表：新增 3 行，已有 0 行"
     assert "县某某中心" in out
-    assert ok("assign", "learn", str(book), "--db", db).splitlines()[0] == "已学习任务分解表：新增 0 行，已有 3 行"
+    assert (
+        ok("assign", "learn", str(book), "--db", db).splitlines()[0]
+        == "已学习任务分解表：新增 0 行，已有 3 行"
+    )
     after = {r["number"]: r for r in json.loads(ok("assign", "suggest", "--json", "--db", db))["suggestions"]}
     assert after[bonds]["lead"] == "财政局"
     assert after[bonds]["similar_task"] == "积极争取地方政府专项债券资金8亿元以上"

@@ -30,7 +30,11 @@ def _import(s: Any, name: str) -> int:
 
 def _right(s: Any, doc: int, gold: dict[str, str]) -> int:
     items = assign.suggest_plan(s, doc, USER)
-    return sum(1 for it in items if it.suggestion.lead is not None and gold.get(it.task.text) == it.suggestion.lead.name)
+    return sum(
+        1
+        for it in items
+        if it.suggestion.lead is not None and gold.get(it.task.text) == it.suggestion.lead.name
+    )
 
 
 def _confirm_2022(s: Any, doc: int) -> int:
@@ -60,7 +64,10 @@ def _confirm_2022(s: Any, doc: int) -> int:
 
 @pytest.mark.parametrize("names_only", [False, True], ids=["default-directory", "names-only-directory"])
 def test_confirmed_plan_improves_the_next_year(ledger: Any, names_only: bool) -> None:
-    gold = {t["text"]: t["lead"] for t in json.loads((GOLD / "shixian-2023-labels.json").read_text("utf-8"))["tasks"]}
+    gold = {
+        t["text"]: t["lead"]
+        for t in json.loads((GOLD / "shixian-2023-labels.json").read_text("utf-8"))["tasks"]
+    }
     entries = directory.parse_yaml(directory.default_directory_text())
     if names_only:  # a county that loaded only its units' names, no keywords
         entries = [directory.UnitEntry(e.name, e.short, e.aliases) for e in entries]
@@ -72,7 +79,9 @@ def test_confirmed_plan_improves_the_next_year(ledger: Any, names_only: bool) ->
         after = _right(s, second, gold)
         reasons = [it.suggestion.reason for it in assign.suggest_plan(s, second, USER)]
     n = len(gold)
-    print(f"\nlearning ({'names only' if names_only else 'default directory'}): 2023 lead right {before}/{n} before, {after}/{n} after confirming 2022")
+    print(
+        f"\nlearning ({'names only' if names_only else 'default directory'}): 2023 lead right {before}/{n} before, {after}/{n} after confirming 2022"
+    )
     assert any("已确认的任务" in r for r in reasons)  # the similar confirmed task is named
     if names_only:
         assert after > before
@@ -81,7 +90,11 @@ def test_confirmed_plan_improves_the_next_year(ledger: Any, names_only: bool) ->
 
 
 def test_neighbours_name_the_similar_task() -> None:
-    units = [directory.DirectoryUnit(1, "甲局"), directory.DirectoryUnit(2, "乙局"), directory.DirectoryUnit(3, "政府办公室")]
+    units = [
+        directory.DirectoryUnit(1, "甲局"),
+        directory.DirectoryUnit(2, "乙局"),
+        directory.DirectoryUnit(3, "政府办公室"),
+    ]
     model = NeighbourModel(
         [
             Evidence("推进城区雨污分流改造", "乙局", (), "计划 1"),
@@ -98,7 +111,12 @@ def test_neighbours_name_the_similar_task() -> None:
 
 @pytest.mark.parametrize(
     ("name", "unit"),
-    [("县发改局", "发展和改革局"), ("发展和改革局（牵头）", "发展和改革局"), ("县委宣传部", "县委宣传部（文明办）"), ("某某中心", None)],
+    [
+        ("县发改局", "发展和改革局"),
+        ("发展和改革局（牵头）", "发展和改革局"),
+        ("县委宣传部", "县委宣传部（文明办）"),
+        ("某某中心", None),
+    ],
 )
 def test_table_names_resolve_to_directory_units(name: str, unit: str | None) -> None:
     units = [
@@ -124,4 +142,7 @@ def test_a_learned_table_is_evidence_and_kept_once(ledger: Any) -> None:
             learn_table(s, [TableRow(5, "", "县财政局")], "坏表.xlsx", units, USER)
     assert (first.added, first.already, first.unknown) == (3, 0, ("某某中心",))
     assert (again.added, again.already) == (0, 3)
-    assert [(e.lead, e.cooperating) for e in items] == [("住房和城乡建设局", ("生态环境分局",)), ("林业和草原局", ())]
+    assert [(e.lead, e.cooperating) for e in items] == [
+        ("住房和城乡建设局", ("生态环境分局",)),
+        ("林业和草原局", ()),
+    ]

@@ -119,7 +119,9 @@ class Matcher:
         # the task's own score decides; the heading only orders units the task leaves tied
         ranked = sorted(range(len(self.units)), key=lambda k: (-round(own[k], 6), -head[k], k))
         lead, second = ranked[0], ranked[1] if len(ranked) > 1 else ranked[0]
-        coop = [k for k in ranked[1 : MAX_COOPERATING + 1] if own[k] >= COOPERATE_SHARE * own[lead] and own[k] > 0]
+        coop = [
+            k for k in ranked[1 : MAX_COOPERATING + 1] if own[k] >= COOPERATE_SHARE * own[lead] and own[k] > 0
+        ]
         nb = similar.get(lead, (0.0, None))[1]
         from_words = own[lead] - (EVIDENCE_WEIGHT * nb.similarity if nb else 0.0)
         clear = own[lead] >= HIGH_SCORE and (second == lead or own[lead] >= MARGIN * own[second])
@@ -158,7 +160,9 @@ class Matcher:
                 reason = f"未匹配到单位关键词；按任务类别（{kind.what}，“{word}”）暂定（把握低），请核对"
                 return Suggestion(self.units[k], (), reason, (), "low", (word,))
         k = self.by_name.get(self.rules.last_resort, 0)
-        reason = f"未匹配到单位关键词，暂由{self.units[k].short or self.units[k].name}统筹（把握低），请人工指定"
+        reason = (
+            f"未匹配到单位关键词，暂由{self.units[k].short or self.units[k].name}统筹（把握低），请人工指定"
+        )
         return Suggestion(self.units[k], (), reason, (), "low")
 
 
