@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bihuan.track.assign import Matcher
-from bihuan.track.assign_words import find_words, rules, segment
+from bihuan.track.assign_words import add_words, find_words, rules, segment
 from bihuan.track.directory import DirectoryUnit, default_directory_text, parse_yaml
 
 
@@ -40,12 +40,12 @@ def _lead(m: Matcher, text: str, area: str | None = None) -> str:
     ],
 )
 def test_whole_words(text: str, vocab: set[str], found: list[str]) -> None:
-    assert [w for w, _ in find_words(segment(text, vocab), vocab)] == found
+    assert [w for w, _ in find_words(segment(text, add_words(vocab)), vocab)] == found
 
 
 def test_clauses_are_counted() -> None:
     vocab = {"农田", "公路"}
-    assert find_words(segment("建设农田，修建公路。", vocab), vocab) == [("农田", 0), ("公路", 1)]
+    assert find_words(segment("建设农田，修建公路。", add_words(vocab)), vocab) == [("农田", 0), ("公路", 1)]
 
 
 @pytest.mark.parametrize(

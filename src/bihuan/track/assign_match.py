@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bihuan.track.assign_evidence import Neighbour, NeighbourModel
-from bihuan.track.assign_words import WordRules, find_words, rules, segment
+from bihuan.track.assign_words import WordRules, add_words, find_words, rules, segment
 from bihuan.track.directory import DirectoryUnit
 
 NAME_WEIGHT = 6.0  # a unit named in the task (由县发改局牵头) outweighs any keyword
@@ -46,7 +46,7 @@ class Matcher:
         self.owners: dict[str, list[tuple[int, float]]] = {}
         names = {n for u in self.units for n in u.names}
         vocab = {w for u in self.units for w in u.keywords}
-        self.words = frozenset(names | vocab)
+        self.words = add_words(names | vocab)
         if evidence is not None:
             evidence.fit(self.tokens)
         for k, u in enumerate(self.units):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -73,21 +74,28 @@ def _jieba() -> Any:
     return _tokenizer
 
 
-def segment(text: str, words: Iterable[str] = ()) -> list[str]:
-    """`text` cut into words; `words` (and the shipped whole words) are never cut."""
+def add_words(words: Iterable[str]) -> frozenset[str]:
+    """Make `words` (and the shipped whole words) whole words of the tokenizer; returns them all."""
+    out = frozenset((*rules().whole_words, *words))
     with _lock:
         tok = _jieba()
-        for w in (*rules().whole_words, *words):
-            if w and w not in _known:
+        for w in out - _known:
+            if w:
                 # a frequency that makes the word win over its parts
                 tok.add_word(w, freq=max(tok.suggest_freq(w, tune=False), 10 * len(w)))
                 _known.add(w)
-        keep = set(words) | set(rules().whole_words)
-        out: list[str] = []
-        for t in tok.lcut(text):
-            if t.strip():
-                out.extend(_split_compound(t, tok.FREQ) if t not in keep else (t,))
-        return out
+    return out
+
+
+def segment(text: str, words: AbstractSet[str] | None = None) -> list[str]:
+    """`text` cut into words; `words` (from add_words, which it calls when not given) stay whole."""
+    keep = add_words(()) if words is None else words
+    tok = _jieba()
+    out: list[str] = []
+    for t in tok.lcut(text):
+        if t.strip():
+            out.extend(_split_compound(t, tok.FREQ) if t not in keep else (t,))
+    return out
 
 
 def _split_compound(token: str, freq: dict[str, int]) -> tuple[str, ...]:
