@@ -37,10 +37,13 @@ def test_suggestions_against_hand_labels() -> None:
     # the labeller could choose only these units: the matcher chooses among the same
     matcher = Matcher([u for u in units if u.name in labels["units"]])
     right = top2 = unambiguous = unambiguous_right = 0
+    by_confidence: dict[str, list[int]] = {"high": [0, 0], "medium": [0, 0], "low": [0, 0]}
     for t in labels["tasks"]:
         s = matcher.suggest(t["text"], t["section"].split(" / ")[-1])
         lead = s.lead.name if s.lead else None
         right += lead == t["lead"]
+        by_confidence[s.confidence][0] += lead == t["lead"]
+        by_confidence[s.confidence][1] += 1
         top2 += lead == t["lead"] or t["lead"] in [u.name for u in s.cooperating[:1]]
         if "note" not in t:
             unambiguous += 1
@@ -48,10 +51,13 @@ def test_suggestions_against_hand_labels() -> None:
     n = len(labels["tasks"])
     print(
         f"\nassignment suggestions: lead right {right}/{n} = {right / n:.3f}; lead in first two {top2}/{n} = "
-        f"{top2 / n:.3f}; on tasks the labeller found unambiguous {unambiguous_right}/{unambiguous}"
+        f"{top2 / n:.3f}; on tasks the labeller found unambiguous {unambiguous_right}/{unambiguous}; by confidence "
+        + ", ".join(f"{c} {r}/{m}" for c, (r, m) in by_confidence.items())
     )
     assert n >= 100
     assert right / n >= FLOOR
+    high_right, high = by_confidence["high"]
+    assert high_right / high > right / n  # high confidence means more often right
 
 
 @pytest.mark.parametrize(
