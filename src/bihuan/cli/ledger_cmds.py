@@ -315,7 +315,8 @@ def units_list(db: DbOption = None, user: UserOption = None) -> None:
 assign_app = _app(
     "assign",
     "分工：按任务文字建议牵头和配合单位，由人确认或修改。",
-    "示例：\n· bihuan assign suggest\n· bihuan assign confirm（接受全部未分配任务的建议）\n· bihuan assign set 12 --lead 财政局 --coop 税务局 --leader 王副县长",
+    "示例：\n· bihuan assign suggest\n· bihuan assign confirm（接受全部未分配任务的建议）\n· bihuan assign set 12 --lead 财政局 --coop 税务局 --leader 王副县长\n"
+    "· bihuan assign learn 上年任务分解表.xlsx（已确认的分工和导入的分解表都会用作之后建议的依据）",
 )
 
 
