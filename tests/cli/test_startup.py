@@ -17,7 +17,7 @@ from bihuan.ingest import DEFAULT_MAX_BYTES
 from bihuan.ledger import db
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "shixian-2022-report.txt")
-HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "openpyxl", "alembic", "starlette", "jinja2")
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "openpyxl", "alembic", "starlette", "jinja2", "jieba")
 # Typer 0.2x converts each parameter with pydantic; bihuan's plain parameters do without it
 # (bihuan.cli.errors.plain_coercion), so pydantic is not loaded either.
 NOT_LOADED = (*HEAVY, "pydantic")

@@ -68,6 +68,20 @@ def _import(ledger: Ledger, example: tuple[str, Plan], *, confirm: bool) -> int:
         if confirm:
             done, skipped = assign.confirm(session, result.document_id, [], USER)
             assert (done, skipped) == (68, [])
+            # the office keeps its finance tasks with 财政局 (the suggestion: 金融发展服务中心) and
+            # leaves it off the 城投 task, so that 财政局 leads the four tasks this module's books need
+            for ref, lead, coop in (("42", "财政局", None), ("62", "财政局", None), ("40", None, [])):
+                assign.set_assignment(
+                    session,
+                    result.document_id,
+                    ref,
+                    lead=lead,
+                    cooperating=coop,
+                    leader=None,
+                    deadline=None,
+                    milestones=None,
+                    user=USER,
+                )
     return result.document_id
 
 

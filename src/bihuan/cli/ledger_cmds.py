@@ -315,7 +315,8 @@ def units_list(db: DbOption = None, user: UserOption = None) -> None:
 assign_app = _app(
     "assign",
     "分工：按任务文字建议牵头和配合单位，由人确认或修改。",
-    "示例：\n· bihuan assign suggest\n· bihuan assign confirm（接受全部未分配任务的建议）\n· bihuan assign set 12 --lead 财政局 --coop 税务局 --leader 王副县长",
+    "示例：\n· bihuan assign suggest\n· bihuan assign confirm（接受全部未分配任务的建议）\n· bihuan assign set 12 --lead 财政局 --coop 税务局 --leader 王副县长\n"
+    "· bihuan assign learn 上年任务分解表.xlsx（已确认的分工和导入的分解表都会用作之后建议的依据）",
 )
 
 
@@ -323,7 +324,8 @@ assign_app = _app(
 def assign_suggest(
     plan: PlanOption = None, as_json: JsonOption = False, db: DbOption = None, user: UserOption = None
 ) -> None:
-    """为每项任务建议牵头单位和配合单位，并说明依据（匹配到的词）。只显示，不保存。"""
+    """为每项任务建议牵头单位和配合单位，给出把握（高、中、低）和依据（起决定作用的词，或相似的
+    已确认任务）。已确认、修改过的分工和 bihuan assign learn 导入的分解表都作为依据。只显示，不保存。"""
     from bihuan.ledger import queries
     from bihuan.track.assign import suggest_plan
 
@@ -337,6 +339,9 @@ def assign_suggest(
             "text": it.task.text,
             "lead": it.suggestion.lead.name if it.suggestion.lead else None,
             "cooperating": [u.name for u in it.suggestion.cooperating],
+            "confidence": it.suggestion.confidence,
+            "words": list(it.suggestion.words),
+            "similar_task": it.suggestion.similar.text if it.suggestion.similar else None,
             "reason": it.suggestion.reason,
             "current_lead": names.get(it.current.lead_unit_id, "") if it.current else None,
         }
@@ -346,7 +351,7 @@ def assign_suggest(
         print_json({"suggestions": rows})
         return
     table = new_table(
-        "分工建议", (Col("序号"), "重点任务", "建议牵头", "建议配合", Col("依据", 2), "当前牵头")
+        "分工建议", (Col("序号"), "重点任务", "建议牵头", "建议配合", "把握", Col("依据", 2), "当前牵头")
     )
     for r in rows:
         table.add_row(
@@ -354,10 +359,14 @@ def assign_suggest(
             escape(_short(r["text"], 36)),
             escape(r["lead"]) if r["lead"] else "[yellow]无法判断[/yellow]",
             escape("、".join(r["cooperating"])),
+            _CONFIDENCE[r["confidence"]],
             escape(r["reason"]),
             "[dim]未分配[/dim]" if r["current_lead"] is None else escape(r["current_lead"]),
         )
     show(table)
+
+
+_CONFIDENCE = {"high": "高", "medium": "中", "low": "[yellow]低[/yellow]"}
 
 
 @_cmd(assign_app, "confirm", "示例：bihuan assign confirm 3 5 8（只接受这几项的建议）")

@@ -9,6 +9,7 @@ import typer
 from bihuan import __version__
 from bihuan.cli import (
     assess_cmd,
+    assign_learn,
     attain_cmd,
     backup_cmds,
     batch_cmd,
@@ -40,6 +41,7 @@ for _module, _command in (
 ledger_cmds.plan_app.command("publish", cls=BihuanCommand, epilog=supervise_cmds.PUBLISH_EPILOG)(
     supervise_cmds.plan_publish
 )
+ledger_cmds.assign_app.command("learn", cls=BihuanCommand, epilog=assign_learn.EPILOG)(assign_learn.learn)
 for sub in (
     ledger_cmds.plan_app,
     ledger_cmds.units_app,

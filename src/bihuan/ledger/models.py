@@ -561,3 +561,21 @@ class BulletinRecord(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("bulletins.id"))
     issued_by: Mapped[str] = mapped_column(String(100))
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AssignEvidence(Base):
+    """A task and the units an office gave it, loaded from a published 任务分解表 (bihuan assign
+    learn): evidence for the next suggestions, beside the ledger's own confirmed assignments.
+    Unit names are kept as the table wrote them; they are matched to the directory when used."""
+
+    __tablename__ = "assign_evidence"
+    __table_args__ = (Index("ix_assign_evidence_source", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(String(200))
+    cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(300))  # the file it came from
+    row: Mapped[int | None] = mapped_column(Integer)  # its row in that file
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))

@@ -12,66 +12,14 @@ from sqlalchemy.orm import Session
 
 from bihuan.ledger import queries
 from bihuan.ledger.models import Assignment, TaskRow
+from bihuan.track.assign_learn import ledger_model
+from bihuan.track.assign_match import Matcher, Suggestion
 from bihuan.track.directory import DirectoryUnit, ensure_directory, find_unit
 from bihuan.track.errors import TrackError
 from bihuan.track.plans import find_task
 from bihuan.track.tx import transaction
 
-AREA_WEIGHT = 0.3  # words of the work area's heading count, but less than the task's own words
-NAME_WEIGHT = 6.0  # a unit named in the task (由县发改局牵头) outweighs any keyword
-COOPERATE_SHARE = 0.35  # a unit scoring this share of the lead's score is suggested to cooperate
-MAX_COOPERATING = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    lead: DirectoryUnit | None
-    cooperating: tuple[DirectoryUnit, ...]
-    reason: str
-    scores: tuple[tuple[str, float], ...] = ()
-
-
-class Matcher:
-    """All units' keywords and names in one pattern, matched longest first without overlaps."""
-
-    def __init__(self, units: Sequence[DirectoryUnit]) -> None:
-        self.units = list(units)
-        self.owners: dict[str, list[tuple[int, float]]] = {}
-        for k, u in enumerate(self.units):
-            for name in u.names:
-                self.owners.setdefault(name, []).append((k, NAME_WEIGHT))
-            for word in u.keywords:
-                self.owners.setdefault(word, []).append((k, _weight(word)))
-        words = sorted(self.owners, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
-
-    def suggest(self, text: str, area: str | None = None) -> Suggestion:
-        scores = [0.0] * len(self.units)
-        hits: list[list[str]] = [[] for _ in self.units]
-        for part, factor in ((text, 1.0), (area or "", AREA_WEIGHT)):
-            if not part or self.pattern is None:
-                continue
-            for m in self.pattern.finditer(part):
-                for k, w in self.owners[m.group()]:
-                    scores[k] += w * factor
-                    if m.group() not in hits[k]:
-                        hits[k].append(m.group())
-        ranked = sorted(range(len(self.units)), key=lambda k: (-scores[k], k))
-        if not ranked or scores[ranked[0]] <= 0:
-            return Suggestion(None, (), "没有匹配到任何单位的关键词，请人工指定")
-        lead = ranked[0]
-        coop = [k for k in ranked[1 : MAX_COOPERATING + 1] if scores[k] >= COOPERATE_SHARE * scores[lead]]
-        reason = "；".join(
-            f"{self.units[k].short or self.units[k].name}：{'、'.join('“' + h + '”' for h in hits[k][:5])}"
-            for k in (lead, *coop)
-        )
-        table = tuple((self.units[k].name, round(scores[k], 2)) for k in ranked if scores[k] > 0)
-        return Suggestion(self.units[lead], tuple(self.units[k] for k in coop), reason, table)
-
-
-def _weight(word: str) -> float:
-    """Longer keywords are more specific: 高标准农田 says more than 农业."""
-    return 1.0 + 0.5 * max(0, len(word) - 2)
+__all__ = ["Matcher", "Suggestion"]
 
 
 def parse_milestone(text: str) -> dict[str, Any]:
@@ -154,7 +102,7 @@ class TaskSuggestion:
 def suggest_plan(session: Session, document_id: int, user: str) -> list[TaskSuggestion]:
     """A suggestion for every task of the plan's newest revision, beside its current assignment."""
     units = ensure_directory(session, user)
-    matcher = Matcher(units)
+    matcher = Matcher(units, ledger_model(session, units))
     rev = queries.latest_revision(session, document_id)
     if rev is None:
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")

@@ -1,0 +1,88 @@
+"""What the office decided before, as evidence for the next suggestion: a tf-idf nearest-neighbour
+model over the texts of confirmed tasks (pure Python, explainable: it names the similar task)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+MIN_SIMILARITY = 0.3  # below this a confirmed task is not called similar
+NEIGHBOURS = 3  # how many similar confirmed tasks vote
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A task and the units the office gave it: from the ledger, or a published 任务分解表."""
+
+    text: str
+    lead: str  # the unit's full directory name
+    cooperating: tuple[str, ...] = ()
+    source: str = ""  # where it was decided: a plan, or a loaded file
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    text: str
+    lead: str
+    cooperating: tuple[str, ...]
+    similarity: float
+    source: str
+
+
+class NeighbourModel:
+    """Confirmed tasks as tf-idf vectors of their words; `fit` with the matcher's tokenizer."""
+
+    def __init__(self, items: Sequence[Evidence]) -> None:
+        self.items = list(items)
+        self.vectors: list[dict[str, float]] = []
+        self.idf: dict[str, float] = {}
+        self.leads_of: dict[str, set[str]] = {}
+        self.leads = {e.lead for e in self.items}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def fit(self, tokenize: Callable[[str], list[str]]) -> None:
+        docs = [_terms(tokenize(e.text)) for e in self.items]
+        df: Counter[str] = Counter(t for d in docs for t in set(d))
+        n = len(docs)
+        self.idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+        self.vectors = [self._vector(d) for d in docs]
+        for d, e in zip(docs, self.items, strict=True):
+            for t in set(d):
+                self.leads_of.setdefault(t, set()).add(e.lead)
+
+    def _vector(self, terms: list[str]) -> dict[str, float]:
+        tf = Counter(terms)
+        vec = {t: c * self.idf.get(t, 0.0) for t, c in tf.items() if t in self.idf}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {t: v / norm for t, v in vec.items()} if norm else {}
+
+    def specificity(self, word: str) -> float:
+        """1.0 for a word the office's tasks give to one unit; less the more units share it."""
+        leads = self.leads_of.get(word)
+        if not leads or len(self.leads) < 3:
+            return 1.0
+        return max(0.25, 1.0 / math.sqrt(len(leads)))
+
+    def nearest(self, tokens: list[str]) -> list[Neighbour]:
+        """The most similar confirmed tasks (at least MIN_SIMILARITY), most similar first."""
+        if not self.vectors:
+            return []
+        q = self._vector(_terms(tokens))
+        if not q:
+            return []
+        sims = [(sum(w * v.get(t, 0.0) for t, w in q.items()), k) for k, v in enumerate(self.vectors)]
+        best = sorted((s for s in sims if s[0] >= MIN_SIMILARITY), key=lambda s: (-s[0], s[1]))
+        return [
+            Neighbour(e.text, e.lead, e.cooperating, round(s, 3), e.source)
+            for s, k in best[:NEIGHBOURS]
+            for e in (self.items[k],)
+        ]
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    """Words that carry meaning: two characters or more, not numbers."""
+    return [t for t in tokens if len(t) >= 2 and not any(c.isdigit() for c in t)]
