@@ -4,6 +4,7 @@ word rules of the matcher (data/assign.toml)."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -60,6 +61,19 @@ def rules() -> WordRules:
     return out
 
 
+def _cache_dir() -> str | None:
+    """Where jieba keeps its dictionary cache: the user's cache folder (XDG_CACHE_HOME or
+    ~/.cache)/bihuan, not the temporary folder, which belongs to whoever runs us (the demo removes
+    its own and checks nothing else was left). None (jieba's default) when it cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "bihuan")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def _jieba() -> Any:
     """One tokenizer for the process, initialised on first use and quietly (jieba logs to stderr)."""
     global _tokenizer
@@ -69,6 +83,7 @@ def _jieba() -> Any:
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
         tok = jieba.Tokenizer()
+        tok.tmp_dir = _cache_dir()
         tok.initialize()
         _tokenizer = tok
     return _tokenizer
