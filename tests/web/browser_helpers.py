@@ -42,6 +42,32 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
+def serve_demo(folder: Path, today: dt.date) -> Iterator[Server]:
+    """A fresh demo ledger with supervision (notices, signed tasks) in `folder`, served on `today`."""
+    from bihuan.cli.web_cmds import build_demo
+
+    db = folder / "demo.db"
+    build_demo(db, today, supervision=True)
+    with serve(db, today) as srv:
+        yield srv
+
+
+def demo_page(browser: Any, server: Server, watch: Watch, name: str) -> Any:
+    """A page of its own context (downloads allowed, a 60 s default timeout: drawing a bulletin
+    takes seconds on a busy machine), watched, logged in as the demo user `name`."""
+    from bihuan.cli.web_cmds import DEMO_PASSWORD
+
+    ctx = browser.new_context(
+        base_url=server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    ctx.set_default_timeout(60_000)
+    watch.attach(ctx)
+    page = ctx.new_page()
+    login(page, name, DEMO_PASSWORD)
+    return page
+
+
+@contextmanager
 def serve(db: Path, today: dt.date) -> Iterator[Server]:
     """The real app under uvicorn in a thread, on the ledger `db`, with `today` as its date."""
     import uvicorn

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_helpers import Server, Watch, artifacts, login, serve, shot
-
-from bihuan.cli.web_cmds import DEMO_PASSWORD, build_demo
+from browser_helpers import Server, Watch, artifacts, demo_page, serve_demo, shot
 
 TODAY = dt.date(2023, 7, 10)
 TITLE = "关于示例县2023年政府工作报告重点任务推进情况的通报"
@@ -24,9 +22,7 @@ TITLE = "关于示例县2023年政府工作报告重点任务推进情况的通�
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    db = tmp_path_factory.mktemp("browser-bulletin") / "demo.db"
-    build_demo(db, TODAY, supervision=True)
-    with serve(db, TODAY) as srv:
+    with serve_demo(tmp_path_factory.mktemp("browser-bulletin"), TODAY) as srv:
         yield srv
 
 
@@ -34,17 +30,7 @@ def test_the_office_previews_and_issues_a_leader_reads(browser: Any, server: Ser
     folder = artifacts("bulletin")
     watch = Watch()
 
-    def new_page(name: str) -> Any:
-        ctx = browser.new_context(
-            base_url=server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        ctx.set_default_timeout(60_000)  # drawing the files takes seconds on a busy machine
-        watch.attach(ctx)
-        page = ctx.new_page()
-        login(page, name, DEMO_PASSWORD)
-        return page
-
-    office = new_page("督查室")
+    office = demo_page(browser, server, watch, "督查室")
     office.click("header nav a[href='/bulletins']")
     office.wait_for_url("**/bulletins")
     preview = office.locator("#bulletin-preview")
@@ -60,7 +46,7 @@ def test_the_office_previews_and_issues_a_leader_reads(browser: Any, server: Ser
     assert "某县督查室〔2023〕1号" in issued.inner_text() and "PDF" in issued.inner_text()
     shot(office, folder, "02-issued", issued)
 
-    leader = new_page("县长")
+    leader = demo_page(browser, server, watch, "县长")
     leader.click("header nav a[href='/bulletins']")
     row = leader.locator("#bulletin-1")
     assert "某县督查室〔2023〕1号" in row.inner_text()

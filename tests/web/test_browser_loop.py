@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_helpers import REPO, Server, Watch, artifacts, login, serve, shot, table
-
-from bihuan.cli.web_cmds import DEMO_PASSWORD, build_demo
+from browser_helpers import REPO, Server, Watch, artifacts, demo_page, serve_demo, shot, table
 
 TODAY = dt.date(2023, 7, 10)
 NEXT_REPORT = REPO / "examples" / "shixian-2023-report.txt"
@@ -24,22 +22,14 @@ NEXT_REPORT = REPO / "examples" / "shixian-2023-report.txt"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    db = tmp_path_factory.mktemp("browser-loop") / "demo.db"
-    build_demo(db, TODAY, supervision=True)
-    with serve(db, TODAY) as srv:
+    with serve_demo(tmp_path_factory.mktemp("browser-loop"), TODAY) as srv:
         yield srv
 
 
 def test_bulletin_assessment_and_attainment(browser: Any, server: Server) -> None:
     folder = artifacts("loop")
     watch = Watch()
-    ctx = browser.new_context(
-        base_url=server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    ctx.set_default_timeout(60_000)  # drawing the bulletin takes seconds on a busy machine
-    watch.attach(ctx)
-    page = ctx.new_page()
-    login(page, "督查室", DEMO_PASSWORD)
+    page = demo_page(browser, server, watch, "督查室")
 
     # 总结: preview, then issue
     page.click("header nav a[href='/bulletins']")

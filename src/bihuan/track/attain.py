@@ -118,9 +118,14 @@ def attain_indicators(
     for a in actuals:
         if a.kind == "actual":
             by_period.setdefault(a.period, []).append((a, bare_name(a.name)))
-    indexed = {period: _Actuals(items) for period, items in by_period.items()}
-    none = _Actuals([])
-    return [_one(t, indexed.get(t.period, none), s) for t in targets]
+    indexed: dict[str, _Actuals] = {}  # built for the periods targets ask about only
+
+    def of(period: str) -> _Actuals:
+        if period not in indexed:
+            indexed[period] = _Actuals(by_period.get(period, []))
+        return indexed[period]
+
+    return [_one(t, of(t.period), s) for t in targets]
 
 
 class _Actuals:

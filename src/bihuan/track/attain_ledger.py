@@ -109,8 +109,9 @@ def plan_attainment(
 ) -> PlanAttainment | None:
     """The plan's 兑现 once the ledger holds the same region's report of the next year; else None."""
     new_id = next_year_plan(session, document_id)
-    old = stored_plan(session, document_id)
-    new = stored_plan(session, new_id) if new_id is not None else None
+    if new_id is None:
+        return None  # the usual case on every dashboard: no plan is read
+    old, new = stored_plan(session, document_id), stored_plan(session, new_id)
     if old is None or new is None:
         return None
     return PlanAttainment(old, new, tuple(attain(old.plan, new.plan, settings)))

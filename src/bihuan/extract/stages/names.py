@@ -162,6 +162,12 @@ def clean_tail(text: str) -> tuple[str, bool]:
     return text.strip("、，,和及与 "), dropped
 
 
+@cache
+def _word_predicates() -> tuple[str, ...]:
+    """The predicate words of two characters or more (均 alone would cut 人均)."""
+    return tuple(p for p in rules.words()["names"]["predicate"] if len(p) > 1)
+
+
 def name_before(sentence: str, start: int, floor: int, reach_back: bool = False) -> tuple[str, bool]:
     """The name written before position `start`, not reaching back past `floor` or a comma
     (with `reach_back`, past commas of clauses that name nothing)."""
@@ -184,8 +190,7 @@ def name_before(sentence: str, start: int, floor: int, reach_back: bool = False)
         seg = seg[starts[k] : starts[k + 1] - 1] if moved else seg[starts[k] :]
         if moved:
             # 地区生产总值增速保持在合理区间，全年增长6.3%: the earlier clause's subject, not all of it.
-            predicate = rules.words()["names"]["predicate"]
-            cut = min((j for j in (seg.find(p, 2) for p in predicate if len(p) > 1) if j > 0), default=-1)
+            cut = min((j for j in (seg.find(p, 2) for p in _word_predicates()) if j > 0), default=-1)
             seg = seg[:cut] if cut > 0 else seg
     elif floor:
         # Right after another quantity: its object ends at the list separator.
