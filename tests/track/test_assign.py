@@ -67,6 +67,14 @@ def test_suggestions_against_hand_labels() -> None:
         ("新改建农村公路50公里", "交通运输局", "农村公路"),
         ("由县财政局牵头，盘活闲置资产", "财政局", "财政局"),  # a unit named outright wins
         ("完成老旧小区改造12个", "住房和城乡建设局", "老旧小区"),
+        # quotation marks are read through: 村“两委” is 村两委
+        ("配齐配强村“两委”，整顿软弱涣散村党组织", "县委组织部", "村两委"),
+        # a generic word a unit's own name holds (园区 in 园区管委会) goes to that unit
+        ("推动园区提质增效", "经济开发区管委会（园区管委会）", "园区"),
+        # farm products are farming work, whatever the generic word next to them (品牌)
+        ("擦亮黑花生、小米品牌", "农业农村局", "花生"),
+        # parks by their number, when nothing else names a unit
+        ("提升“一区三园”承载水平", "经济开发区管委会（园区管委会）", "一区三园"),
     ],
 )
 def test_suggestion_and_its_reason(text: str, lead: str, word: str) -> None:
@@ -115,6 +123,9 @@ def test_units_are_found_by_short_name_and_alias() -> None:
     units = _units()
     assert find_unit(units, "发改局").name == "发展和改革局"
     assert find_unit(units, "发改委").name == "发展和改革局"
+    # a name with a part in brackets is known by either part
+    assert find_unit(units, "经济开发区管委会").name == "经济开发区管委会（园区管委会）"
+    assert find_unit(units, "文明办").name == "县委宣传部（文明办）"
     with pytest.raises(TrackError):
         find_unit(units, "不存在的局")
 

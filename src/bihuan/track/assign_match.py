@@ -20,6 +20,7 @@ HIGH_SCORE = 2.0  # a lead this strong, and MARGIN times the next one, is high c
 MARGIN = 1.5
 WEAK = 1.0  # a task whose best unit scores less than this says only generic words
 HEAD_SHARE = 0.3  # then the heading's words count this share of the task's own
+OWN_NAME_BONUS = 1.5
 EVIDENCE_WEIGHT = 4.0
 CLAUSE_DECAY = 0.5
 REST_SHARE = 1.0  # a clerk reads the first clause as the task: later clauses count less  # a confirmed task as similar as 1.0 counts like this many specific words
@@ -54,7 +55,9 @@ class Matcher:
                 self.owners.setdefault(name, []).append((k, NAME_WEIGHT))
             for word in u.keywords:
                 if word not in names:
-                    self.owners.setdefault(word, []).append((k, self._weight(word, vocab)))
+                    # a unit whose own name holds the word (园区 in 园区管委会) owns it most
+                    own = OWN_NAME_BONUS if any(word in n for n in u.names) else 1.0
+                    self.owners.setdefault(word, []).append((k, own * self._weight(word, vocab)))
         self.by_name = {u.name: k for k, u in enumerate(self.units)}
 
     def _weight(self, word: str, vocab: set[str]) -> float:
@@ -155,7 +158,7 @@ class Matcher:
         """Nothing names a unit: the kind of task decides (low confidence), never silence."""
         for kind in self.rules.kinds:
             k = self.by_name.get(kind.unit)
-            word = next((w for w in kind.words if w in text), None)
+            word = kind.find(text)
             if k is not None and word is not None:
                 reason = f"未匹配到单位关键词；按任务类别（{kind.what}，“{word}”）暂定（把握低），请核对"
                 return Suggestion(self.units[k], (), reason, (), "low", (word,))

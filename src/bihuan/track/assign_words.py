@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -27,6 +28,14 @@ class Kind:
     what: str
     unit: str
     words: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    def find(self, text: str) -> str | None:
+        """The first of its words, or the text one of its patterns matches, in `text`."""
+        word = next((w for w in self.words if w in text), None)
+        if word is None:
+            word = next((m.group(0) for p in self.patterns if (m := p.search(text))), None)
+        return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +53,12 @@ def rules() -> WordRules:
     data = read_toml("assign.toml", None, "分工词表", "assignment word rules")
     try:
         kinds = tuple(
-            Kind(str(k["what"]), str(k["unit"]), tuple(str(w) for w in k["words"] if str(w)))
+            Kind(
+                str(k["what"]),
+                str(k["unit"]),
+                tuple(str(w) for w in k["words"] if str(w)),
+                tuple(re.compile(str(p)) for p in k.get("patterns", [])),
+            )
             for k in data.get("kind", [])
         )
         out = WordRules(
@@ -54,10 +68,12 @@ def rules() -> WordRules:
             kinds,
             str(data["last_resort"]),
         )
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, re.error) as e:
         raise TrackError("分工词表格式不对", f"assignment word rules are malformed: {e}") from e
-    if not 0 < out.generic_share <= 1 or any(not k.words for k in kinds):
-        raise TrackError("分工词表格式不对", "generic_share must be in (0, 1] and every kind needs words")
+    if not 0 < out.generic_share <= 1 or any(not (k.words or k.patterns) for k in kinds):
+        raise TrackError(
+            "分工词表格式不对", "generic_share must be in (0, 1] and every kind needs words or patterns"
+        )
     return out
 
 
@@ -107,10 +123,14 @@ def segment(text: str, words: AbstractSet[str] | None = None) -> list[str]:
     keep = add_words(()) if words is None else words
     tok = _jieba()
     out: list[str] = []
-    for t in tok.lcut(text):
+    for t in tok.lcut(text.translate(_QUOTES)):
         if t.strip():
             out.extend(_split_compound(t, tok.FREQ) if t not in keep else (t,))
     return out
+
+
+# quotation marks wrap slogans and short names (村“两委”班子, “放管服”改革): read through them
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 
 
 def _split_compound(token: str, freq: dict[str, int]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -42,7 +43,15 @@ class DirectoryUnit:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(n for n in (self.name, self.short, *self.aliases) if n)
+        """Its name, short name and aliases; a name with a part in brackets (县委宣传部（文明办）)
+        is also known by either part, the way a table writes it."""
+        out = [n for n in (self.name, self.short, *self.aliases) if n]
+        for part in _BRACKETED.findall(self.name):
+            out.extend(p for p in part if p and p not in out)
+        return tuple(out)
+
+
+_BRACKETED = re.compile(r"^(.+?)[（(](.+?)[）)]$")
 
 
 @dataclass(frozen=True, slots=True)
