@@ -13,7 +13,7 @@ from bihuan.extract import extract_text
 from bihuan.ledger import queries
 from bihuan.track import assign, directory, plans
 from bihuan.track.assign_evidence import Evidence, NeighbourModel
-from bihuan.track.assign_learn import TableRow, learn_table, ledger_evidence, resolve
+from bihuan.track.assign_learn import TableRow, learn_table, ledger_evidence, ledger_model, resolve
 from bihuan.track.assign_match import Matcher
 from bihuan.track.errors import RowErrors
 from bihuan.track.tx import transaction
@@ -146,3 +146,56 @@ def test_a_learned_table_is_evidence_and_kept_once(ledger: Any) -> None:
         ("住房和城乡建设局", ("生态环境分局",)),
         ("林业和草原局", ()),
     ]
+
+
+# a fictional plan, written for this test: two brand tasks of farm products and a school
+_MINI = """政府工作报告
+——2023年1月10日在测试县第十八届人民代表大会第二次会议上
+
+一、2022年工作回顾
+
+过去一年，全县经济平稳运行。
+
+二、2023年工作安排
+
+（一）做强特色农业。做响“测试香米”品牌，品牌销售额达到3亿元；擦亮“测试贡米”品牌，品牌销售额突破1亿元。
+
+（二）办好民生实事。新建城区公办幼儿园3所。
+"""
+
+
+def test_an_office_change_teaches_the_rest_of_its_plan(ledger: Any) -> None:
+    with ledger.sessions() as s:
+        units = directory.ensure_directory(s, USER)
+        doc = plans.import_plan(s, extract_text(_MINI, "txt"), text=_MINI, source_name="mini.txt", user=USER)
+        pid = doc.document_id
+        before = {it.task.number: it.suggestion for it in assign.suggest_plan(s, pid, USER)}
+        assert before[1].lead is not None and before[1].lead.name == "市场监督管理局"  # 品牌 alone
+        # accepting every suggestion as it is teaches nothing: the suggestions stay as they were
+        assign.confirm(s, pid, [], USER)
+        assert ledger_model(s, directory.directory(s), pid) is None
+        accepted = {it.task.number: it.suggestion.lead for it in assign.suggest_plan(s, pid, USER)}
+        assert accepted == {n: sg.lead for n, sg in before.items()}
+        # the office changes the first brand task: the second one follows, citing it
+        with transaction(s):
+            task = assign.find_task(s, pid, "1")
+            assert task is not None
+            assign.record(
+                s,
+                document_id=pid,
+                task_key=task.key,
+                lead=directory.find_unit(units, "农业农村局"),
+                cooperating=[],
+                origin="set",
+                user=USER,
+            )
+        model = ledger_model(s, directory.directory(s), pid)
+        assert model is not None and len(model) == 1
+        assert ledger_model(s, directory.directory(s), pid) is model  # kept while nothing changes
+        after = {it.task.number: it.suggestion for it in assign.suggest_plan(s, pid, USER)}
+    second = after[2]
+    assert second.lead is not None and second.lead.name == "农业农村局"
+    assert second.similar is not None and "测试香米" in second.similar.text
+    # a task is never its own evidence
+    assert after[1].similar is None or "测试香米" not in after[1].similar.text
+    assert after[3].lead is not None and after[3].lead.name == "教育局"

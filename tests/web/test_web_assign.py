@@ -144,3 +144,18 @@ def test_excel_download_is_the_task_table(ro_web: Web, who: str) -> None:
         known = tasks(s)
     assert sorted(row[0] for row in rows) == list(range(1, len(known) + 1))
     assert sorted(str(row[2]) for row in rows) == sorted(str(t.lead) for t in known)
+
+
+def test_the_page_shows_each_suggestions_confidence(empty_web: Web) -> None:
+    pid = _import(empty_web)
+    with empty_web.db() as s:
+        items = assign.suggest_plan(s, pid, ADMIN)
+    page = empty_web.as_(ADMIN).get(f"/plans/{pid}/assign").text
+    zh = {"high": "高", "medium": "中", "low": "低"}
+    for it in items:
+        row = page.split(f'<tr id="task-{it.task.number}">', 1)[1].split("</tr>", 1)[0]
+        cell = row.split(f'<td class="conf conf-{it.suggestion.confidence}">', 1)[1].split("</td>", 1)[0]
+        assert cell.startswith(zh[it.suggestion.confidence])
+        assert all(w in cell for w in it.suggestion.words)
+    low = sum(it.suggestion.confidence == "low" for it in items)
+    assert (f"其中 <b>{low}</b> 项建议的把握低" in page) == (low > 0)

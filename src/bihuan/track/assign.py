@@ -102,13 +102,13 @@ class TaskSuggestion:
 def suggest_plan(session: Session, document_id: int, user: str) -> list[TaskSuggestion]:
     """A suggestion for every task of the plan's newest revision, beside its current assignment."""
     units = ensure_directory(session, user)
-    matcher = Matcher(units, ledger_model(session, units))
+    matcher = Matcher(units, ledger_model(session, units, document_id))
     rev = queries.latest_revision(session, document_id)
     if rev is None:
         raise TrackError(f"没有编号为 {document_id} 的计划", f"no plan with id {document_id}")
     current = queries.current_assignments(session, document_id)
     return [
-        TaskSuggestion(t, matcher.suggest(t.text, t.area), current.get(t.key))
+        TaskSuggestion(t, matcher.suggest(t.text, t.area, (document_id, t.key)), current.get(t.key))
         for t in queries.tasks(session, rev.id)
     ]
 

@@ -4,6 +4,7 @@ model over the texts of confirmed tasks (pure Python, explainable: it names the 
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class Evidence:
     lead: str  # the unit's full directory name
     cooperating: tuple[str, ...] = ()
     source: str = ""  # where it was decided: a plan, or a loaded file
+    key: tuple[int, str] | None = None  # (plan id, task key) when it is a task of a plan in the ledger
+    accepted: bool = False  # the office accepted the suggestion as it was (no information of its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,22 +40,39 @@ class NeighbourModel:
     def __init__(self, items: Sequence[Evidence]) -> None:
         self.items = list(items)
         self.vectors: list[dict[str, float]] = []
+        self.postings: dict[str, list[tuple[int, float]]] = {}  # a word: the items holding it
         self.idf: dict[str, float] = {}
         self.leads_of: dict[str, set[str]] = {}
         self.leads = {e.lead for e in self.items}
+        self._fitted: object = None
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def fit(self, tokenize: Callable[[str], list[str]]) -> None:
-        docs = [_terms(tokenize(e.text)) for e in self.items]
-        df: Counter[str] = Counter(t for d in docs for t in set(d))
-        n = len(docs)
-        self.idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
-        self.vectors = [self._vector(d) for d in docs]
-        for d, e in zip(docs, self.items, strict=True):
-            for t in set(d):
-                self.leads_of.setdefault(t, set()).add(e.lead)
+    def fit(self, tokenize: Callable[[str], list[str]], words: object = None) -> None:
+        """Vectors of the items' words. A model already fitted for the same `words` (the
+        tokenizer's whole words) is left as it is: a cached model is fitted once."""
+        with self._lock:
+            if words is not None and words == self._fitted:
+                return
+            docs = [_terms(tokenize(e.text)) for e in self.items]
+            df: Counter[str] = Counter(t for d in docs for t in set(d))
+            n = len(docs)
+            idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+            leads_of: dict[str, set[str]] = {}
+            for d, e in zip(docs, self.items, strict=True):
+                for t in set(d):
+                    leads_of.setdefault(t, set()).add(e.lead)
+            self.idf = idf
+            self.vectors = [self._vector(d) for d in docs]
+            postings: dict[str, list[tuple[int, float]]] = {}
+            for k, vec in enumerate(self.vectors):
+                for t, w in vec.items():
+                    postings.setdefault(t, []).append((k, w))
+            self.postings = postings
+            self.leads_of = leads_of
+            self._fitted = words
 
     def _vector(self, terms: list[str]) -> dict[str, float]:
         tf = Counter(terms)
@@ -67,14 +87,19 @@ class NeighbourModel:
             return 1.0
         return max(0.25, 1.0 / math.sqrt(len(leads)))
 
-    def nearest(self, tokens: list[str]) -> list[Neighbour]:
-        """The most similar confirmed tasks (at least MIN_SIMILARITY), most similar first."""
+    def nearest(self, tokens: list[str], exclude: tuple[int, str] | None = None) -> list[Neighbour]:
+        """The most similar confirmed tasks (at least MIN_SIMILARITY), most similar first; never
+        the task `exclude` (plan id, task key) itself: its own assignment is not evidence for it."""
         if not self.vectors:
             return []
         q = self._vector(_terms(tokens))
         if not q:
             return []
-        sims = [(sum(w * v.get(t, 0.0) for t, w in q.items()), k) for k, v in enumerate(self.vectors)]
+        dot: dict[int, float] = {}
+        for t, w in q.items():
+            for k, v in self.postings.get(t, ()):
+                dot[k] = dot.get(k, 0.0) + w * v
+        sims = [(d, k) for k, d in dot.items() if exclude is None or self.items[k].key != exclude]
         best = sorted((s for s in sims if s[0] >= MIN_SIMILARITY), key=lambda s: (-s[0], s[1]))
         return [
             Neighbour(e.text, e.lead, e.cooperating, round(s, 3), e.source)

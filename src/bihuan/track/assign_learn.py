@@ -4,6 +4,7 @@ assignments (every plan's), and published 任务分解表 loaded with `bihuan as
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,7 +69,16 @@ def ledger_evidence(session: Session, units: Sequence[DirectoryUnit]) -> list[Ev
             continue
         seen.add(a.id)
         coop = tuple(by_id[i].name for i in a.cooperating_unit_ids if i in by_id)
-        out.append(Evidence(text, lead.name, coop, f"计划 {a.document_id}"))
+        out.append(
+            Evidence(
+                text,
+                lead.name,
+                coop,
+                f"计划 {a.document_id}",
+                (a.document_id, a.task_key),
+                a.origin == "confirmed",
+            )
+        )
     for e in session.scalars(select(AssignEvidence).order_by(AssignEvidence.id)):
         unit = resolve(units, e.lead)
         if unit is not None:
@@ -77,9 +87,50 @@ def ledger_evidence(session: Session, units: Sequence[DirectoryUnit]) -> list[Ev
     return out
 
 
-def ledger_model(session: Session, units: Sequence[DirectoryUnit]) -> NeighbourModel | None:
-    items = ledger_evidence(session, units)
-    return NeighbourModel(items) if items else None
+def ledger_model(
+    session: Session, units: Sequence[DirectoryUnit], plan: int | None = None
+) -> NeighbourModel | None:
+    """The model of the ledger's evidence for suggesting the tasks of `plan`: every decision of
+    other plans and every loaded table row, and of `plan` itself only the office's changes — the
+    suggestions it accepted as they were are the matcher's own answers, not evidence. Built once
+    per state of the ledger: while no assignment, revision, loaded row or unit changes, the same
+    (fitted) model serves every suggestion run."""
+    state = select(
+        *(
+            select(f(col)).scalar_subquery()
+            for col in (
+                Assignment.id,
+                Assignment.created_at,
+                AssignEvidence.id,
+                AssignEvidence.created_at,
+                Revision.id,
+                Revision.created_at,
+            )
+            for f in (func.count, func.max)
+        )
+    )
+    bind = session.get_bind()
+    url = str(bind.engine.url)
+    stamp = (url, tuple(session.execute(state).one()), tuple(units), plan)
+    with _models_lock:
+        if stamp in _models:
+            return _models[stamp]
+    items = [
+        e
+        for e in ledger_evidence(session, units)
+        if not (e.accepted and e.key is not None and e.key[0] == plan)
+    ]
+    model = NeighbourModel(items) if items else None
+    with _models_lock:
+        if len(_models) >= MODELS_KEPT:
+            _models.pop(next(iter(_models)))
+        _models[stamp] = model
+    return model
+
+
+MODELS_KEPT = 8  # ledgers (or states of one) whose model is kept in memory
+_models: dict[object, NeighbourModel | None] = {}
+_models_lock = threading.Lock()
 
 
 def learn_table(

@@ -49,7 +49,7 @@ class Matcher:
         vocab = {w for u in self.units for w in u.keywords}
         self.words = add_words(names | vocab)
         if evidence is not None:
-            evidence.fit(self.tokens)
+            evidence.fit(self.tokens, self.words)
         for k, u in enumerate(self.units):
             for name in u.names:
                 self.owners.setdefault(name, []).append((k, NAME_WEIGHT))
@@ -84,14 +84,16 @@ class Matcher:
                     hits[k].append(word)
         return scores, hits
 
-    def suggest(self, text: str, area: str | None = None) -> Suggestion:
+    def suggest(self, text: str, area: str | None = None, key: tuple[int, str] | None = None) -> Suggestion:
+        """The lead and cooperating units for a task; `key` (plan id, task key) keeps the task's own
+        assignment out of the evidence."""
         if not self.units:
             return Suggestion(None, (), "单位名录是空的，请先导入单位名录")
         own, hits = self._score(text)
         head, head_hits = self._score(area) if area else ([0.0] * len(self.units), [[] for _ in hits])
         similar: dict[int, tuple[float, Neighbour]] = {}
         if self.evidence is not None:
-            for nb in self.evidence.nearest(self.tokens(text)):
+            for nb in self.evidence.nearest(self.tokens(text), key):
                 k = self.by_name.get(nb.lead)
                 if k is not None:
                     own[k] += EVIDENCE_WEIGHT * nb.similarity
