@@ -35,6 +35,20 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+@pytest.fixture(scope="session")
+def cjk_fonts() -> None:
+    """A Chinese font for the PDF bulletin (Debian fonts-noto-cjk): without one the PDF would be
+    blank and bihuan refuses to draw it. Skips when missing, unless BIHUAN_REQUIRE_FONTS=1 (set by
+    .ci/run, which installs the fonts) turns the skip into a failure."""
+    from bihuan.export.bulletin_pdf import cjk_font_missing
+
+    if cjk_font_missing():
+        reason = "no Chinese font installed (apt-get install fonts-noto-cjk): PDF bulletin tests skipped"
+        if os.environ.get("BIHUAN_REQUIRE_FONTS") == "1":
+            pytest.fail(f"fonts are required (BIHUAN_REQUIRE_FONTS=1): {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
 def _shared_tool(shared: Path, filename: str) -> ModuleType:
     """A script of ../shared/tools loaded as a module (its name has a dash, so not importable)."""
     spec = importlib.util.spec_from_file_location(

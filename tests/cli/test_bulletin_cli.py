@@ -15,6 +15,7 @@ from docx import Document
 from typer.testing import Result
 
 from bihuan.cli.web_cmds import build_demo
+from bihuan.export import bulletin_pdf
 
 Invoke = Callable[..., Result]
 DAY = "2023-07-10"
@@ -36,6 +37,7 @@ def demo_copy(demo: Path, tmp_path: Path) -> str:
     return str(tmp_path / "demo.db")
 
 
+@pytest.mark.usefixtures("cjk_fonts")
 def test_the_demo_bulletin_as_word_and_pdf(invoke: Invoke, demo: Path, tmp_path: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     out, pdf = tmp_path / "通报.docx", tmp_path / "通报.pdf"
@@ -54,6 +56,18 @@ def test_the_demo_bulletin_as_word_and_pdf(invoke: Invoke, demo: Path, tmp_path:
         }
         assert flagged.rows[1].cells[3].text in cells  # the first flagged task's lead unit, in both files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["通报.docx", "通报.pdf"]  # no temporary files left
+
+
+def test_no_chinese_font_no_blank_pdf(
+    invoke: Invoke, demo_copy: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulletin_pdf, "cjk_font_missing", lambda: True)
+    args = ("bulletin", "--db", demo_copy, "--on", DAY, "--out", str(tmp_path / "通报.docx"))
+    r = invoke(*args, "--pdf", str(tmp_path / "通报.pdf"), "--issue", "--by", "张三")
+    assert r.exit_code == 2 and "没有中文字体" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.db"]  # neither file, and nothing issued:
+    listed = invoke("bulletin", "--db", demo_copy, "--list")
+    assert listed.exit_code == 0 and "〔2023〕1号" not in listed.stdout
 
 
 def test_issue_twice_supersede_and_list(invoke: Invoke, demo_copy: str, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from docx.shared import Mm
 
 from bihuan.export.bulletin_files import check_target, render, save
 from bihuan.export.bulletin_html import area_heading, body, zh_number
+from bihuan.export.bulletin_pdf import pdf_bytes
 from bihuan.ledger.db import open_ledger
 from bihuan.track.bulletin import Bulletin, compose
 from bihuan.track.bulletin_settings import BulletinSettings
@@ -25,7 +26,7 @@ TITLE = "关于某某县2022年政府工作报告重点任务推进情况的通�
 
 
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bulletin, bytes, bytes]:
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bulletin, bytes]:
     plan = sample_plan()
     ledger = open_ledger(f"sqlite:///{tmp_path_factory.mktemp('b') / 'ledger.db'}")
     try:
@@ -34,9 +35,17 @@ def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bulletin, bytes, by
             b = compose(s, doc, ON, None, 7, BulletinSettings.load(), Settings.load())
     finally:
         ledger.close()
-    docx, pdf = render(b, True)
-    assert pdf is not None
-    return b, docx, pdf
+    docx, _ = render(b, False)
+    return b, docx
+
+
+@pytest.fixture(scope="module")
+def drawn_pdf(drawn: Any, cjk_fonts: None) -> bytes:
+    return pdf_bytes(drawn[0])
+
+
+def _pdf(data: bytes) -> Any:
+    return pdfplumber.open(io.BytesIO(data))
 
 
 def _emu_close(a: int | None, mm: float) -> bool:
@@ -80,12 +89,8 @@ def test_docx_page_number_field_and_fonts(drawn: Any) -> None:
     assert fonts.count('w:altName w:val="Noto Serif CJK SC"') == 2
 
 
-def _pdf(drawn: Any) -> Any:
-    return pdfplumber.open(io.BytesIO(drawn[2]))
-
-
-def test_pdf_is_a4_and_its_text_can_be_read(drawn: Any) -> None:
-    with _pdf(drawn) as pdf:
+def test_pdf_is_a4_and_its_text_can_be_read(drawn_pdf: bytes) -> None:
+    with _pdf(drawn_pdf) as pdf:
         first = pdf.pages[0]
         assert abs(first.width - 595.3) < 1 and abs(first.height - 841.9) < 1
         text = "".join(first.extract_text().split())
@@ -101,11 +106,11 @@ def test_pdf_is_a4_and_its_text_can_be_read(drawn: Any) -> None:
         assert {"序号", "牵头单位", "工业和信息化局", "人力资源和社会保障局", "2022-06-30"} <= cells
 
 
-def test_pdf_embeds_every_font(drawn: Any) -> None:
+def test_pdf_embeds_every_font(drawn_pdf: bytes) -> None:
     from pdfminer.pdftypes import resolve1
 
     seen = 0
-    with _pdf(drawn) as pdf:
+    with _pdf(drawn_pdf) as pdf:
         for page in pdf.pages:
             for font in resolve1(page.page_obj.resources.get("Font", {})).values():
                 font = resolve1(font)

@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from web_helpers import ADMIN, LEADER, PID, Web, error_page, form, row_counts
 
+from bihuan.export import bulletin_pdf
 from bihuan.ledger.models import BulletinRecord
 
 UNIT = "发改局"
@@ -43,12 +44,22 @@ def test_draft_downloads(web: Web) -> None:
     assert "attachment" in r.headers["content-disposition"]
     paragraphs = [p.text for p in Document(io.BytesIO(r.content)).paragraphs]
     assert TITLE in paragraphs and "草稿（未印发）" in paragraphs
-    pdf = client.get(f"/bulletins/draft.pdf?plan={PID}&on=2023-07-10")
+
+
+@pytest.mark.usefixtures("cjk_fonts")
+def test_draft_pdf_download(web: Web) -> None:
+    pdf = web.as_(ADMIN).get(f"/bulletins/draft.pdf?plan={PID}&on=2023-07-10")
     assert (
         pdf.status_code == 200
         and pdf.content.startswith(b"%PDF")
         and pdf.headers["content-type"] == "application/pdf"
     )
+
+
+def test_no_chinese_font_no_blank_pdf(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulletin_pdf, "cjk_font_missing", lambda: True)
+    r = web.as_(ADMIN).get(f"/bulletins/draft.pdf?plan={PID}&on=2023-07-10")
+    assert r.status_code == 400 and "没有中文字体" in r.text and "fonts-noto-cjk" in r.text
 
 
 MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
