@@ -28,6 +28,7 @@ TODAY = dt.date(2023, 7, 10)
 ADMIN, ADMIN_PW = "督查室", "admin-pass-2023"
 UNIT, UNIT_PW, UNIT_NAME = "发改局", "unit-pass-2023", "发展和改革局"
 PERIOD = "2023-07"
+CURRENT = 5  # the 任务分解表 page's column of the current assignment (序号, 任务, 建议, 把握, 依据, 当前分工)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,8 @@ def test_whole_loop_in_the_browser(browser: Any, server: Server, shots: Path) ->
     tasks = page.locator("table.assign tbody tr")
     n_tasks = tasks.count()
     assert n_tasks > 50
-    assert all(c[4] == "未分配" for c in table(page, "table.assign"))
+    assert all(c[CURRENT] == "未分配" for c in table(page, "table.assign"))
+    assert all(c[3][:1] in {"高", "中", "低"} for c in table(page, "table.assign"))  # the confidence
     shot(page, shots, "05-assign-imported")
 
     # ------------------------------------------------ 督查室: assign and publish
@@ -119,12 +121,12 @@ def test_whole_loop_in_the_browser(browser: Any, server: Server, shots: Path) ->
     page.wait_for_url("**/plans/1/assign")
     rows = table(page, "table.assign")
     assert len(rows) == n_tasks
-    unassigned = [r[0] for r in rows if r[4] == "未分配"]
+    unassigned = [r[0] for r in rows if r[CURRENT] == "未分配"]
     suggested_none = [r[0] for r in rows if "无法判断" in r[2]]
     assert unassigned == suggested_none, "every task with a suggestion is now assigned"
     by_number = {r[0]: r for r in rows}
-    assert by_number["1"][4].startswith(UNIT_NAME)
-    assert by_number["5"][4].startswith("投资促进局")
+    assert by_number["1"][CURRENT].startswith(UNIT_NAME)
+    assert by_number["5"][CURRENT].startswith("投资促进局")
     shot(page, shots, "06-assign-accepted")
 
     # task 5 goes from 投资促进局 to 发展和改革局: the unit must then see it in its inbox
@@ -141,7 +143,7 @@ def test_whole_loop_in_the_browser(browser: Any, server: Server, shots: Path) ->
     assert f"牵头 {UNIT_NAME}" in timeline[0] and "牵头 投资促进局" in timeline[1]
     shot(page, shots, "07-task-5-reassigned", full=True)
     page.goto("/plans/1/assign")
-    assert {r[0]: r for r in table(page, "table.assign")}["5"][4].startswith(UNIT_NAME)
+    assert {r[0]: r for r in table(page, "table.assign")}["5"][CURRENT].startswith(UNIT_NAME)
 
     page.click("header nav a:text-is('总览')")
     page.wait_for_url("**/dashboard")
