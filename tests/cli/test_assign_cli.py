@@ -84,6 +84,41 @@ def test_learned_table_decides_and_is_named(db: str, tmp_path: Path) -> None:
     assert "已确认的任务" in after[bonds]["reason"]
 
 
+def test_a_table_as_offices_publish_it(db: str, tmp_path: Path) -> None:
+    """A title merged across the columns, part headings between the tasks (one merged across, one
+    only in the task column), a lead unit's cell merged down over its two tasks and a cooperating
+    cell merged down too: four tasks, each with its units."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["示例县2022年政府工作报告重点任务分解表"])
+    ws.merge_cells("A1:E1")
+    ws.append(["序号", "重点任务", "牵头单位", "配合单位", "责任领导"])
+    ws.append(["一、坚持项目为王"])
+    ws.merge_cells("A3:E3")
+    ws.append([1, "全年实施重点项目150个", "县发改局", "各乡镇、县财政局", "张三"])
+    ws.append([2, "新开工亿元以上项目40个", None, None, None])
+    ws.merge_cells("C4:C5")
+    ws.merge_cells("D4:D5")
+    ws.append([None, "（二）做强特色农业", None, None, None])
+    ws.append([3, "新建高标准农田5万亩", "县农业农村局（牵头）", "县自然资源局", "李四"])
+    ws.append([4, "积极争取地方政府专项债券资金8亿元以上", "县财政局", None, "王五"])
+    path = tmp_path / "分解表.xlsx"
+    wb.save(path)
+    from bihuan.export.assign_table import read_assign_table
+
+    rows = read_assign_table(path)
+    assert [(r.row, r.text, r.lead, r.cooperating) for r in rows] == [
+        (4, "全年实施重点项目150个", "县发改局", ("各乡镇", "县财政局")),
+        (5, "新开工亿元以上项目40个", "县发改局", ("各乡镇", "县财政局")),
+        (7, "新建高标准农田5万亩", "县农业农村局（牵头）", ("县自然资源局",)),
+        (8, "积极争取地方政府专项债券资金8亿元以上", "县财政局", ()),
+    ]
+    assert ok("assign", "learn", str(path), "--db", db).splitlines() == [
+        "已学习任务分解表：新增 4 行，已有 0 行"
+    ]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

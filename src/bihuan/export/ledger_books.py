@@ -156,10 +156,10 @@ MAX_BOOK_BYTES = 20 * 1024 * 1024  # a workbook file read back (real ones: well 
 
 
 @contextmanager
-def _book(path: Path) -> Iterator[Any]:
+def _book(path: Path, read_only: bool = True) -> Iterator[Any]:
     """The workbook open for reading; the sheets are parsed while rows are read, so damage found
-    then is an ExportError as well."""
-    wb = _open(path)
+    then is an ExportError as well. `read_only=False` loads it whole (merged cells are known)."""
+    wb = _open(path, read_only)
     try:
         yield wb
     except ExportError:
@@ -170,9 +170,10 @@ def _book(path: Path) -> Iterator[Any]:
         wb.close()
 
 
-def _open(path: Path) -> Any:
-    """The workbook, read-only (rows are streamed, so the row cap bounds the work), after its
-    size and its zip directory are checked against the limits of bihuan.ingest.archive."""
+def _open(path: Path, read_only: bool = True) -> Any:
+    """The workbook, read-only by default (rows are streamed, so the row cap bounds the work),
+    after its size and its zip directory are checked against the limits of bihuan.ingest.archive
+    (which also bound a workbook loaded whole)."""
     if not path.is_file():
         raise ExportError(f"找不到文件：{path}", f"no such file: {path}")
     if path.stat().st_size > MAX_BOOK_BYTES:
@@ -183,7 +184,7 @@ def _open(path: Path) -> Any:
     except ArchiveTooLarge as e:
         raise ExportError(f"{e.zh}：{path}", f"{e.en}: {path}") from e
     try:
-        return load_workbook(path, data_only=True, read_only=True)
+        return load_workbook(path, data_only=True, read_only=read_only)
     except (InvalidFileException, KeyError, ValueError, OSError, EOFError) as e:
         raise ExportError(
             f"不是可读取的 Excel（.xlsx）文件：{path}", f"not a readable .xlsx workbook: {path}"
