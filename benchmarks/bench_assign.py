@@ -16,9 +16,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import print_machine
+from sqlalchemy.orm import Session
 
 from bihuan.extract import extract_text
 from bihuan.ledger.db import open_ledger
@@ -30,14 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 USER = "bench"
 
 
-def _import(s: object, name: str) -> int:
+def _import(s: Session, name: str) -> int:
     text = (ROOT / "examples" / name).read_text("utf-8")
-    return plans.import_plan(s, extract_text(text, "txt"), text=text, source_name=name, user=USER).document_id  # type: ignore[arg-type]
+    return plans.import_plan(s, extract_text(text, "txt"), text=text, source_name=name, user=USER).document_id
 
 
-def _timed(fn: object) -> float:
+def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
-    fn()  # type: ignore[operator]
+    fn()
     return time.perf_counter() - start
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assign_helpers import default_units
 
 from bihuan.track.assign import Matcher, parse_milestone
 from bihuan.track.directory import (
     DirectoryUnit,
-    default_directory_text,
     entries_from_rows,
     find_unit,
     parse_yaml,
@@ -23,16 +23,9 @@ LABELS = Path(__file__).resolve().parents[1] / "golden" / "assign" / "labels.jso
 FLOOR = 0.90  # measured 0.911 (113/124); the keyword matcher before it 0.855, blind first run 0.806
 
 
-def _units() -> list[DirectoryUnit]:
-    return [
-        DirectoryUnit(k, e.name, e.short, e.aliases, e.keywords)
-        for k, e in enumerate(parse_yaml(default_directory_text()))
-    ]
-
-
 def test_suggestions_against_hand_labels() -> None:
     labels: dict[str, Any] = json.loads(LABELS.read_text("utf-8"))
-    units = _units()
+    units = default_units()
     assert {u.name for u in units} >= set(labels["units"])
     # the labeller could choose only these units: the matcher chooses among the same
     matcher = Matcher([u for u in units if u.name in labels["units"]])
@@ -78,13 +71,13 @@ def test_suggestions_against_hand_labels() -> None:
     ],
 )
 def test_suggestion_and_its_reason(text: str, lead: str, word: str) -> None:
-    s = Matcher(_units()).suggest(text)
+    s = Matcher(default_units()).suggest(text)
     assert s.lead is not None and s.lead.name == lead
     assert word in s.reason
 
 
 def test_no_keyword_still_answers_with_low_confidence() -> None:
-    s = Matcher(_units()).suggest("坚定信心，真抓实干")
+    s = Matcher(default_units()).suggest("坚定信心，真抓实干")
     assert s.lead is not None and s.lead.name == "政府办公室"
     assert s.confidence == "low" and "人工指定" in s.reason
 
@@ -120,7 +113,7 @@ def test_directory_rows_are_checked_together() -> None:
 
 
 def test_units_are_found_by_short_name_and_alias() -> None:
-    units = _units()
+    units = default_units()
     assert find_unit(units, "发改局").name == "发展和改革局"
     assert find_unit(units, "发改委").name == "发展和改革局"
     # a name with a part in brackets is known by either part

@@ -11,20 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assign_helpers import default_units
 
 from bihuan.extract import extract_text
 from bihuan.track.assign import Matcher
 from bihuan.track.assign_learn import resolve
-from bihuan.track.directory import DirectoryUnit, default_directory_text, parse_yaml
 
 GOLD = Path(__file__).resolve().parents[1] / "golden" / "assign"
-
-
-def _units() -> list[DirectoryUnit]:
-    return [
-        DirectoryUnit(k, e.name, e.short, e.aliases, e.keywords)
-        for k, e in enumerate(parse_yaml(default_directory_text()))
-    ]
 
 
 # measured 2026-12-03: first labels 47/54 = 0.870, clear-cut 38/38 (0.796 and 36/38 at the last
@@ -39,7 +32,7 @@ def test_fumeng_blind_labels(shared_dir: Path, name: str) -> None:
     if not labels_file.is_file():
         pytest.skip(f"{name} not written yet: the blind labels of the fumeng report are needed")
     labels: dict[str, Any] = json.loads(labels_file.read_text("utf-8"))
-    units = _units()
+    units = default_units()
     plan = extract_text(report.read_text("utf-8"), "txt")
     tasks = {t.id: t for t in plan.tasks}
     headings = {s.id: s.heading for s in plan.sections}
@@ -75,7 +68,7 @@ def test_the_two_labellers_agree() -> None:
         json.loads((GOLD / n).read_text("utf-8"))["tasks"]
         for n in ("fumeng-labels.json", "fumeng-labels-second.json")
     )
-    units = _units()
+    units = default_units()
 
     def lead(t: dict[str, Any]) -> str:
         u = resolve(units, t["lead"])

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assign_helpers import default_units
 
 from bihuan.extract import extract_text
 from bihuan.ledger import queries
 from bihuan.track import assign, directory, plans
 from bihuan.track.assign_match import Matcher
-from bihuan.track.directory import DirectoryUnit, default_directory_text, parse_yaml
 from bihuan.track.tx import transaction
 
 HELDOUT = Path(__file__).resolve().parents[1] / "golden" / "heldout"
@@ -38,10 +38,7 @@ def _text(year: int) -> str:
 
 @pytest.mark.parametrize("year", [2023, 2024])
 def test_heldout_reports(year: int) -> None:
-    units = [
-        DirectoryUnit(k, e.name, e.short, e.aliases, e.keywords)
-        for k, e in enumerate(parse_yaml(default_directory_text()))
-    ]
+    units = default_units()
     plan = extract_text(_text(year), "txt")
     tasks = {t.id: t for t in plan.tasks}
     headings = {s.id: s.heading for s in plan.sections}

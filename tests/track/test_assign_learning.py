@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assign_helpers import default_units
 
 from bihuan.extract import extract_text
 from bihuan.ledger import queries
@@ -119,10 +120,7 @@ def test_neighbours_name_the_similar_task() -> None:
     ],
 )
 def test_table_names_resolve_to_directory_units(name: str, unit: str | None) -> None:
-    units = [
-        directory.DirectoryUnit(k, e.name, e.short, e.aliases, e.keywords)
-        for k, e in enumerate(directory.parse_yaml(directory.default_directory_text()))
-    ]
+    units = default_units()
     found = resolve(units, name)
     assert (found.name if found else None) == unit
 

@@ -4,22 +4,16 @@ ones, and an answer (with its confidence) for every task. Sentences written for 
 from __future__ import annotations
 
 import pytest
+from assign_helpers import default_units
 
 from bihuan.track.assign import Matcher
 from bihuan.track.assign_words import add_words, find_words, rules, segment
-from bihuan.track.directory import DirectoryUnit, default_directory_text, parse_yaml
-
-
-def _units() -> list[DirectoryUnit]:
-    return [
-        DirectoryUnit(k, e.name, e.short, e.aliases, e.keywords)
-        for k, e in enumerate(parse_yaml(default_directory_text()))
-    ]
+from bihuan.track.directory import DirectoryUnit
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(_units())
+    return Matcher(default_units())
 
 
 def _lead(m: Matcher, text: str, area: str | None = None) -> str:
@@ -112,9 +106,9 @@ def test_confidence_and_deciding_words(matcher: Matcher, text: str, confidence: 
     assert word in s.words and word in s.reason
 
 
-def test_rules_load_and_name_directory_units() -> None:
+def test_rules_load_and_name_directorydefault_units() -> None:
     r = rules()
-    names = {u.name for u in _units()}
+    names = {u.name for u in default_units()}
     assert r.last_resort in names
     assert {k.unit for k in r.kinds} <= names
     assert "项目" in r.generic and 0 < r.generic_share < 1

@@ -359,14 +359,17 @@ def assign_suggest(
             escape(_short(r["text"], 36)),
             escape(r["lead"]) if r["lead"] else "[yellow]无法判断[/yellow]",
             escape("、".join(r["cooperating"])),
-            _CONFIDENCE[r["confidence"]],
+            _confidence(r["confidence"]),
             escape(r["reason"]),
             "[dim]未分配[/dim]" if r["current_lead"] is None else escape(r["current_lead"]),
         )
     show(table)
 
 
-_CONFIDENCE = {"high": "高", "medium": "中", "low": "[yellow]低[/yellow]"}
+def _confidence(level: str) -> str:
+    from bihuan.track.assign_match import CONFIDENCE_ZH
+
+    return f"[yellow]{CONFIDENCE_ZH[level]}[/yellow]" if level == "low" else CONFIDENCE_ZH[level]
 
 
 @_cmd(assign_app, "confirm", "示例：bihuan assign confirm 3 5 8（只接受这几项的建议）")

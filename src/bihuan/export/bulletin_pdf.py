@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from functools import cache
 
 from bihuan.export import ExportError
 from bihuan.export.bulletin_html import document
@@ -17,9 +18,10 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
     raise ValueError(f"bulletins fetch nothing: {url}")
 
 
+@cache
 def cjk_font_missing() -> bool:
     """Whether fontconfig says the machine has no Chinese font (the PDF's text would be blank).
-    False when it cannot tell (no fc-list): WeasyPrint is then left to try."""
+    False when it cannot tell (no fc-list): WeasyPrint is then left to try. Asked once a process."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False

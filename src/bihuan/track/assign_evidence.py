@@ -39,8 +39,8 @@ class NeighbourModel:
 
     def __init__(self, items: Sequence[Evidence]) -> None:
         self.items = list(items)
-        self.vectors: list[dict[str, float]] = []
-        self.postings: dict[str, list[tuple[int, float]]] = {}  # a word: the items holding it
+        # a word: the items holding it, with its weight in each one's normalised tf-idf vector
+        self.postings: dict[str, list[tuple[int, float]]] = {}
         self.idf: dict[str, float] = {}
         self.leads_of: dict[str, set[str]] = {}
         self.leads = {e.lead for e in self.items}
@@ -59,16 +59,14 @@ class NeighbourModel:
             docs = [_terms(tokenize(e.text)) for e in self.items]
             df: Counter[str] = Counter(t for d in docs for t in set(d))
             n = len(docs)
-            idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+            self.idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
             leads_of: dict[str, set[str]] = {}
             for d, e in zip(docs, self.items, strict=True):
                 for t in set(d):
                     leads_of.setdefault(t, set()).add(e.lead)
-            self.idf = idf
-            self.vectors = [self._vector(d) for d in docs]
             postings: dict[str, list[tuple[int, float]]] = {}
-            for k, vec in enumerate(self.vectors):
-                for t, w in vec.items():
+            for k, d in enumerate(docs):
+                for t, w in self._vector(d).items():
                     postings.setdefault(t, []).append((k, w))
             self.postings = postings
             self.leads_of = leads_of
@@ -90,7 +88,7 @@ class NeighbourModel:
     def nearest(self, tokens: list[str], exclude: tuple[int, str] | None = None) -> list[Neighbour]:
         """The most similar confirmed tasks (at least MIN_SIMILARITY), most similar first; never
         the task `exclude` (plan id, task key) itself: its own assignment is not evidence for it."""
-        if not self.vectors:
+        if not self.postings:
             return []
         q = self._vector(_terms(tokens))
         if not q:

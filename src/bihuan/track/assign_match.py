@@ -20,10 +20,10 @@ HIGH_SCORE = 2.0  # a lead this strong, and MARGIN times the next one, is high c
 MARGIN = 1.5
 WEAK = 1.0  # a task whose best unit scores less than this says only generic words
 HEAD_SHARE = 0.3  # then the heading's words count this share of the task's own
-OWN_NAME_BONUS = 1.5
-EVIDENCE_WEIGHT = 4.0
-CLAUSE_DECAY = 0.5
-REST_SHARE = 1.0  # a clerk reads the first clause as the task: later clauses count less  # a confirmed task as similar as 1.0 counts like this many specific words
+OWN_NAME_BONUS = 1.5  # a keyword the unit's own name holds (园区 in 园区管委会) counts this much more for it
+EVIDENCE_WEIGHT = 4.0  # a confirmed task as similar as 1.0 counts like this many specific words
+CLAUSE_DECAY = 0.5  # a clerk reads the first clause as the task: later clauses count less
+CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,10 @@ class Suggestion:
     confidence: str = "low"  # high | medium | low
     words: tuple[str, ...] = ()  # the words that decided the lead
     similar: Neighbour | None = None  # the confirmed task that decided it, if one did
+
+    @property
+    def confidence_zh(self) -> str:
+        return CONFIDENCE_ZH[self.confidence]
 
 
 class Matcher:
@@ -55,7 +59,6 @@ class Matcher:
                 self.owners.setdefault(name, []).append((k, NAME_WEIGHT))
             for word in u.keywords:
                 if word not in names:
-                    # a unit whose own name holds the word (园区 in 园区管委会) owns it most
                     own = OWN_NAME_BONUS if any(word in n for n in u.names) else 1.0
                     self.owners.setdefault(word, []).append((k, own * self._weight(word, vocab)))
         self.by_name = {u.name: k for k, u in enumerate(self.units)}
@@ -145,7 +148,7 @@ class Matcher:
         elif own[lead] == own[second] and lead != second:
             parts.append("与其他单位得分相同，按所在部分标题定")
             confidence = "medium"
-        reason = "；".join(parts) + f"（把握{_ZH[confidence]}）"
+        reason = "；".join(parts) + f"（把握{CONFIDENCE_ZH[confidence]}）"
         return Suggestion(
             self.units[lead],
             tuple(self.units[k] for k in coop),
@@ -169,9 +172,6 @@ class Matcher:
             f"未匹配到单位关键词，暂由{self.units[k].short or self.units[k].name}统筹（把握低），请人工指定"
         )
         return Suggestion(self.units[k], (), reason, (), "low")
-
-
-_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 def _short(text: str, n: int = 24) -> str:
